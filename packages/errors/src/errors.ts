@@ -78,6 +78,8 @@ function builtIn<C extends ErrorCode, O extends object = object>(
  * ```
  */
 export const BadRequestError = builtIn('BAD_REQUEST');
+/** An error of {@link BadRequestError}, as a type. */
+export type BadRequestError<D extends ErrorDetails = ErrorDetails> = AppError<'BAD_REQUEST', D>;
 
 /**
  * The caller is known but may not do this. HTTP 403, code `FORBIDDEN`.
@@ -88,6 +90,8 @@ export const BadRequestError = builtIn('BAD_REQUEST');
  * ```
  */
 export const ForbiddenError = builtIn('FORBIDDEN');
+/** An error of {@link ForbiddenError}, as a type. */
+export type ForbiddenError<D extends ErrorDetails = ErrorDetails> = AppError<'FORBIDDEN', D>;
 
 /**
  * The resource does not exist, or the caller may not know that it does. HTTP 404, code `NOT_FOUND`.
@@ -98,6 +102,8 @@ export const ForbiddenError = builtIn('FORBIDDEN');
  * ```
  */
 export const NotFoundError = builtIn('NOT_FOUND');
+/** An error of {@link NotFoundError}, as a type. */
+export type NotFoundError<D extends ErrorDetails = ErrorDetails> = AppError<'NOT_FOUND', D>;
 
 /**
  * The request conflicts with the current state: a duplicate, a stale version. HTTP 409, code `CONFLICT`.
@@ -108,6 +114,8 @@ export const NotFoundError = builtIn('NOT_FOUND');
  * ```
  */
 export const ConflictError = builtIn('CONFLICT');
+/** An error of {@link ConflictError}, as a type. */
+export type ConflictError<D extends ErrorDetails = ErrorDetails> = AppError<'CONFLICT', D>;
 
 /**
  * The request body is larger than the server accepts. HTTP 413, code `PAYLOAD_TOO_LARGE`.
@@ -118,6 +126,11 @@ export const ConflictError = builtIn('CONFLICT');
  * ```
  */
 export const PayloadTooLargeError = builtIn('PAYLOAD_TOO_LARGE');
+/** An error of {@link PayloadTooLargeError}, as a type. */
+export type PayloadTooLargeError<D extends ErrorDetails = ErrorDetails> = AppError<
+  'PAYLOAD_TOO_LARGE',
+  D
+>;
 
 /**
  * The request body has a content type the endpoint does not accept. HTTP 415, code `UNSUPPORTED_MEDIA_TYPE`.
@@ -128,6 +141,11 @@ export const PayloadTooLargeError = builtIn('PAYLOAD_TOO_LARGE');
  * ```
  */
 export const UnsupportedMediaTypeError = builtIn('UNSUPPORTED_MEDIA_TYPE');
+/** An error of {@link UnsupportedMediaTypeError}, as a type. */
+export type UnsupportedMediaTypeError<D extends ErrorDetails = ErrorDetails> = AppError<
+  'UNSUPPORTED_MEDIA_TYPE',
+  D
+>;
 
 /**
  * The operation was cancelled, typically because the client went away (499, Client Closed Request). HTTP 499, code `ABORTED`.
@@ -138,6 +156,8 @@ export const UnsupportedMediaTypeError = builtIn('UNSUPPORTED_MEDIA_TYPE');
  * ```
  */
 export const AbortedError = builtIn('ABORTED');
+/** An error of {@link AbortedError}, as a type. */
+export type AbortedError<D extends ErrorDetails = ErrorDetails> = AppError<'ABORTED', D>;
 
 /**
  * The request failed cross-site request forgery protection. HTTP 403, code `CSRF_INVALID`.
@@ -148,6 +168,8 @@ export const AbortedError = builtIn('ABORTED');
  * ```
  */
 export const CsrfError = builtIn('CSRF_INVALID', { name: 'CsrfError' });
+/** An error of {@link CsrfError}, as a type. */
+export type CsrfError<D extends ErrorDetails = ErrorDetails> = AppError<'CSRF_INVALID', D>;
 
 /**
  * An unexpected failure inside the service. Its message never reaches clients in production. HTTP 500, code `INTERNAL`.
@@ -158,6 +180,8 @@ export const CsrfError = builtIn('CSRF_INVALID', { name: 'CsrfError' });
  * ```
  */
 export const InternalError = builtIn('INTERNAL');
+/** An error of {@link InternalError}, as a type. */
+export type InternalError<D extends ErrorDetails = ErrorDetails> = AppError<'INTERNAL', D>;
 
 /**
  * A database operation failed. Pass `retryable: true` for transient failures such as deadlocks and serialization conflicts. HTTP 500, code `DATABASE`.
@@ -168,6 +192,8 @@ export const InternalError = builtIn('INTERNAL');
  * ```
  */
 export const DatabaseError = builtIn('DATABASE');
+/** An error of {@link DatabaseError}, as a type. */
+export type DatabaseError<D extends ErrorDetails = ErrorDetails> = AppError<'DATABASE', D>;
 
 /**
  * The service is misconfigured: thrown at start-up with a message that says what to change. Never exposed to clients, in production or not. HTTP 500, code `CONFIGURATION`.
@@ -178,6 +204,11 @@ export const DatabaseError = builtIn('DATABASE');
  * ```
  */
 export const ConfigurationError = builtIn('CONFIGURATION', { expose: false });
+/** An error of {@link ConfigurationError}, as a type. */
+export type ConfigurationError<D extends ErrorDetails = ErrorDetails> = AppError<
+  'CONFIGURATION',
+  D
+>;
 
 /**
  * A dependency (an upstream API, a network peer) failed or answered nonsense. Retryable by default. HTTP 502, code `EXTERNAL_SERVICE`.
@@ -190,6 +221,11 @@ export const ConfigurationError = builtIn('CONFIGURATION', { expose: false });
 export const ExternalServiceError = builtIn('EXTERNAL_SERVICE', {
   retryable: true,
 });
+/** An error of {@link ExternalServiceError}, as a type. */
+export type ExternalServiceError<D extends ErrorDetails = ErrorDetails> = AppError<
+  'EXTERNAL_SERVICE',
+  D
+>;
 
 /**
  * An operation or a dependency took longer than allowed. Retryable by default. HTTP 504, code `TIMEOUT`.
@@ -200,6 +236,8 @@ export const ExternalServiceError = builtIn('EXTERNAL_SERVICE', {
  * ```
  */
 export const TimeoutError = builtIn('TIMEOUT', { retryable: true });
+/** An error of {@link TimeoutError}, as a type. */
+export type TimeoutError<D extends ErrorDetails = ErrorDetails> = AppError<'TIMEOUT', D>;
 
 /**
  * The caller sent too many requests. Retryable; pass `retryAfterMs` to send `Retry-After`. HTTP 429, code `RATE_LIMITED`.
@@ -210,6 +248,8 @@ export const TimeoutError = builtIn('TIMEOUT', { retryable: true });
  * ```
  */
 export const RateLimitError = builtIn('RATE_LIMITED', { name: 'RateLimitError', retryable: true });
+/** An error of {@link RateLimitError}, as a type. */
+export type RateLimitError<D extends ErrorDetails = ErrorDetails> = AppError<'RATE_LIMITED', D>;
 
 /**
  * The service cannot take the request now: overload, maintenance, shutting down. Retryable; pass `retryAfterMs` to send `Retry-After`. HTTP 503, code `SERVICE_UNAVAILABLE`.
@@ -222,6 +262,11 @@ export const RateLimitError = builtIn('RATE_LIMITED', { name: 'RateLimitError', 
 export const ServiceUnavailableError = builtIn('SERVICE_UNAVAILABLE', {
   retryable: true,
 });
+/** An error of {@link ServiceUnavailableError}, as a type. */
+export type ServiceUnavailableError<D extends ErrorDetails = ErrorDetails> = AppError<
+  'SERVICE_UNAVAILABLE',
+  D
+>;
 
 /**
  * A circuit breaker is open and refuses calls to a failing dependency until its next trial. Retryable; `retryAfterMs` is the time until that trial. HTTP 503, code `CIRCUIT_OPEN`.
@@ -232,6 +277,8 @@ export const ServiceUnavailableError = builtIn('SERVICE_UNAVAILABLE', {
  * ```
  */
 export const CircuitOpenError = builtIn('CIRCUIT_OPEN', { retryable: true });
+/** An error of {@link CircuitOpenError}, as a type. */
+export type CircuitOpenError<D extends ErrorDetails = ErrorDetails> = AppError<'CIRCUIT_OPEN', D>;
 
 /** Options of {@link UnauthorizedError}. */
 export interface UnauthorizedErrorOptions {
@@ -254,6 +301,8 @@ export interface UnauthorizedErrorOptions {
 export const UnauthorizedError = builtIn<'UNAUTHORIZED', UnauthorizedErrorOptions>('UNAUTHORIZED', {
   headers: (options) => ({ 'www-authenticate': options.challenge ?? 'Bearer' }),
 });
+/** An error of {@link UnauthorizedError}, as a type. */
+export type UnauthorizedError<D extends ErrorDetails = ErrorDetails> = AppError<'UNAUTHORIZED', D>;
 
 /** Options of {@link MethodNotAllowedError}. */
 export interface MethodNotAllowedErrorOptions {
@@ -274,6 +323,11 @@ export const MethodNotAllowedError = builtIn<'METHOD_NOT_ALLOWED', MethodNotAllo
   'METHOD_NOT_ALLOWED',
   { headers: (options) => (options.allow ? { allow: options.allow.join(', ') } : undefined) },
 );
+/** An error of {@link MethodNotAllowedError}, as a type. */
+export type MethodNotAllowedError<D extends ErrorDetails = ErrorDetails> = AppError<
+  'METHOD_NOT_ALLOWED',
+  D
+>;
 
 /** Options of a {@link ValidationError}. */
 export interface ValidationErrorOptions<

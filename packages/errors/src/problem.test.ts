@@ -77,15 +77,24 @@ describe('toProblem', () => {
     const error = new AppError('x', {
       status: 400,
       code: 'X',
-      details: { status: 200, type: 'evil', ok: 1, 'bad-name': 2, _under: 3, goodName: 4 },
+      details: {
+        status: 200,
+        type: 'evil',
+        ok: 1,
+        'bad name': 2,
+        _under: 3,
+        goodName: 4,
+        'violated-policies': ['daily'],
+      },
     });
     const problem = toProblem(error);
     expect(problem.status).toBe(400);
     expect(problem.type).toBe('about:blank');
     expect(problem).not.toHaveProperty('ok');
-    expect(problem).not.toHaveProperty('bad-name');
+    expect(problem).not.toHaveProperty('bad name');
     expect(problem).not.toHaveProperty('_under');
     expect(problem.goodName).toBe(4);
+    expect(problem['violated-policies']).toEqual(['daily']);
   });
 
   it('uses the error type, or a type under typeBaseUrl, with the error title', () => {

@@ -25,8 +25,11 @@ export const RESERVED_MEMBERS = new Set([
   'errors',
 ]);
 
-/** RFC 9457 §3.2: extension names start with a letter and use letters, digits and `_`. */
-const EXTENSION_NAME = /^[A-Za-z][A-Za-z0-9_]{2,}$/;
+/**
+ * Extension names start with a letter and have at least three characters of letters, digits
+ * and `_` (RFC 9457 §3.2), or `-`, which registered problem types use (`violated-policies`).
+ */
+const EXTENSION_NAME = /^[A-Za-z][A-Za-z0-9_-]{2,}$/;
 
 /** An RFC 9457 problem details object, as ARM sends it. */
 export interface ProblemDetails {

@@ -3,15 +3,28 @@
 // out TypeScript's legacy `node10` resolution, which cannot see subpath exports; every
 // resolver on ARM's Node floor (20.19) reads `exports`.
 import { execFileSync } from 'node:child_process';
-import { publishedPackages } from './workspace.mjs';
+import { esmOnlySubpaths, publishedPackages } from './workspace.mjs';
 
 let failed = 0;
-for (const { name, dir } of publishedPackages()) {
+for (const { name, dir, manifest } of publishedPackages()) {
+  const esmOnly = [...esmOnlySubpaths(manifest)];
   /** @type {Array<[string, string[]]>} */
   const tools = [
     ['publint', ['--strict']],
-    ['attw', ['--pack', '.', '--profile', 'node16']],
+    [
+      'attw',
+      [
+        '--pack',
+        '.',
+        '--profile',
+        'node16',
+        ...(esmOnly.length ? ['--exclude-entrypoints', ...esmOnly] : []),
+      ],
+    ],
   ];
+  // ESM-only entries (conformance suites on ESM-only vitest) are checked as such.
+  if (esmOnly.length)
+    tools.push(['attw', ['--pack', '.', '--profile', 'esm-only', '--entrypoints', ...esmOnly]]);
   for (const [tool, args] of tools) {
     console.log(`\n> ${name}: ${tool} ${args.join(' ')}`);
     try {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publicEntries, publishedPackages } from './workspace.mjs';
+import { esmOnlySubpaths, publicEntries, publishedPackages, specifier } from './workspace.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'arm-smoke-'));
 const tarballs = join(scratch, 'tarballs');
@@ -25,7 +25,19 @@ try {
     );
     if (pkg) dependencies[pkg.name] = `file:${join(tarballs, file)}`;
   }
+  // Optional peers (Redis clients, vitest for conformance suites) are what users of those
+  // entries install beside the package; the scratch projects install them too.
+  for (const { manifest } of packages) {
+    for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (!(name in dependencies)) dependencies[name] = /** @type {string} */ (range);
+    }
+  }
   const entries = packages.flatMap(({ manifest }) => publicEntries(manifest));
+  const esmOnly = new Set(
+    packages.flatMap(({ manifest }) =>
+      [...esmOnlySubpaths(manifest)].map((subpath) => specifier(manifest.name, subpath)),
+    ),
+  );
 
   for (const type of ['module', 'commonjs']) {
     const project = join(scratch, type);
@@ -37,17 +49,20 @@ try {
         private: true,
         type,
         dependencies,
-        overrides: dependencies,
+        overrides: Object.fromEntries(
+          Object.entries(dependencies).filter(([name]) => name.startsWith('@arm/')),
+        ),
       }),
     );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: project,
       stdio: 'inherit',
     });
-    const load =
-      type === 'module'
-        ? (/** @type {string} */ spec) => `await import(${JSON.stringify(spec)})`
-        : (/** @type {string} */ spec) => `require(${JSON.stringify(spec)})`;
+    // CommonJS code reaches ESM-only entries through import(), as its users must.
+    const load = (/** @type {string} */ spec) =>
+      type === 'module' || esmOnly.has(spec)
+        ? `await import(${JSON.stringify(spec)})`
+        : `require(${JSON.stringify(spec)})`;
     const checks = entries.map(
       (spec) => `{
         const entry = ${load(spec)};

@@ -27,5 +27,28 @@ export function publishedPackages() {
 export function publicEntries(manifest) {
   return Object.keys(manifest.exports ?? { '.': {} })
     .filter((subpath) => subpath !== './package.json')
-    .map((subpath) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`));
+    .map((subpath) => specifier(manifest.name, subpath));
+}
+
+/**
+ * @param {Record<string, any>} manifest
+ * @returns {Set<string>} subpaths (`./testing`) whose export has no `require` branch: ESM only
+ */
+export function esmOnlySubpaths(manifest) {
+  return new Set(
+    Object.entries(manifest.exports ?? {})
+      .filter(
+        ([, target]) => typeof target === 'object' && target !== null && !('require' in target),
+      )
+      .map(([subpath]) => subpath),
+  );
+}
+
+/**
+ * @param {string} name the package name
+ * @param {string} subpath `.` or `./x`
+ * @returns {string} the import specifier
+ */
+export function specifier(name, subpath) {
+  return subpath === '.' ? name : `${name}/${subpath.slice(2)}`;
 }

@@ -1,0 +1,373 @@
+/**
+ * The memory store: every key's state in one growable Float64Array per record size, indexed
+ * by a Map. No timer at all (it runs unchanged in browsers, edge runtimes and tests): expired
+ * records are swept a few at a time as new keys arrive. It never evicts a live key, so a flood
+ * of new keys cannot reset anyone's count; when it is full, new keys are denied or allowed
+ * uncounted, as configured, and a hook says so.
+ */
+import { ConfigurationError } from '@arm/errors';
+import { ALGORITHM_IMPLS } from '../algorithms/_registry';
+import type { AlgorithmStep } from '../algorithms/types';
+import type { CompiledPolicy } from '../policy';
+import type { PolicyResult } from '../result';
+import type { RateLimitStore, StoreOperation, StoreResult } from '../store';
+
+/** What the memory store reports. */
+export interface MemoryStoreHooks {
+  /** A new key arrived while the store held `maxKeys` live keys; `whenFull` decided. */
+  full(event: {
+    readonly key: string;
+    readonly size: number;
+    readonly decision: 'deny' | 'allow';
+  }): void;
+}
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * The most keys the store holds at once. Each costs about 100 bytes (measured by
+   * `pnpm bench:ratelimit`).
+   * @defaultValue `100_000`
+   */
+  readonly maxKeys?: number;
+  /**
+   * What happens to a new key when the store is full of keys still inside their windows:
+   * `deny` refuses it (fail closed, the safe choice against key floods), `allow` lets it
+   * through uncounted (fail open).
+   * @defaultValue `'deny'`
+   */
+  readonly whenFull?: 'deny' | 'allow';
+  /**
+   * How long a new key refused because the store is full should wait, in milliseconds.
+   * @defaultValue `1000`
+   */
+  readonly fullRetryAfterMs?: number;
+  /**
+   * The clock, in milliseconds.
+   * @defaultValue `Date.now`
+   */
+  readonly now?: () => number;
+  /** Hooks; a throwing hook never breaks a decision. */
+  readonly hooks?: Partial<MemoryStoreHooks>;
+}
+
+/** The memory store: a {@link RateLimitStore} that also tells how many keys it holds. */
+export interface MemoryStore extends RateLimitStore {
+  /** Applies one operation atomically and synchronously. */
+  apply(operation: StoreOperation): StoreResult;
+  /** How many keys it holds now, including expired ones not yet swept. */
+  readonly size: number;
+}
+
+/** Records of one size: `[expiresAt, blockedUntil, ...policy state]` per key. */
+interface Slab {
+  readonly stride: number;
+  data: Float64Array;
+  /** Per slot: its key, and the namespace's index holding it. */
+  readonly keys: (string | undefined)[];
+  readonly owners: (Map<string, number> | undefined)[];
+  /** Slots by key, one map per namespace, so keys need no prefix to stay apart. */
+  readonly namespaces: Map<string, Map<string, number>>;
+  readonly free: number[];
+  top: number;
+  cursor: number;
+  /** Where a policy's state is read for the algorithm; reused by every call. */
+  readonly scratch: number[];
+}
+
+const EXPIRES = 0;
+const BLOCKED = 1;
+const HEADER = 2;
+const SWEEP_PER_INSERT = 2;
+const SWEEP_WHEN_FULL = 1024;
+
+/**
+ * Creates a bounded in-memory store.
+ *
+ * @param options - Size bound, what to do when full, the clock and hooks.
+ * @returns The store; pass it to `createRateLimiter({ store })`.
+ * @throws `ConfigurationError` for a bad option.
+ * @example
+ * ```ts
+ * const store = createMemoryStore({ maxKeys: 50_000, whenFull: 'deny' });
+ * const limiter = createRateLimiter({ policies: { limit: 10, windowMs: 1_000 }, store });
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const { maxKeys = 100_000, whenFull = 'deny', fullRetryAfterMs = 1000, now = Date.now } = options;
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) {
+    throw new ConfigurationError(
+      `[@arm/ratelimit] option "maxKeys" must be a positive integer, got ${JSON.stringify(maxKeys)}`,
+    );
+  }
+  // Checked at run time too: options may come from untyped configuration.
+  if (!['deny', 'allow'].includes(whenFull)) {
+    throw new ConfigurationError(
+      `[@arm/ratelimit] option "whenFull" must be "deny" or "allow", got ${JSON.stringify(whenFull)}`,
+    );
+  }
+  const slabs = new Map<number, Slab>();
+  let last: {
+    policies: readonly CompiledPolicy[] | undefined;
+    namespace: string;
+    slab: Slab;
+    index: Map<string, number>;
+  } = { policies: undefined, namespace: '', slab: undefined as never, index: new Map() };
+  let size = 0;
+
+  function slabFor(policies: readonly CompiledPolicy[]): Slab {
+    const last = policies[policies.length - 1] as CompiledPolicy;
+    const stride = HEADER + last.offset + last.slots;
+    let slab = slabs.get(stride);
+    if (!slab) {
+      slab = {
+        stride,
+        data: new Float64Array(stride * 256),
+        keys: [],
+        owners: [],
+        namespaces: new Map(),
+        free: [],
+        top: 0,
+        cursor: 0,
+        scratch: [0, 0, 0],
+      };
+      slabs.set(stride, slab);
+    }
+    return slab;
+  }
+
+  function release(slab: Slab, slot: number): void {
+    slab.owners[slot]?.delete(slab.keys[slot] as string);
+    slab.keys[slot] = undefined;
+    slab.owners[slot] = undefined;
+    slab.free.push(slot);
+    size--;
+  }
+
+  /** Frees up to `budget` expired records, continuing where the last sweep stopped. */
+  function sweep(slab: Slab, time: number, budget: number): void {
+    for (let i = 0; i < budget && slab.top > 0; i++) {
+      if (slab.cursor >= slab.top) slab.cursor = 0;
+      const slot = slab.cursor++;
+      if (
+        slab.keys[slot] !== undefined &&
+        (slab.data[slot * slab.stride + EXPIRES] as number) <= time
+      ) {
+        release(slab, slot);
+      }
+    }
+  }
+
+  function allocate(
+    slab: Slab,
+    index: Map<string, number>,
+    key: string,
+    time: number,
+  ): number | undefined {
+    sweep(slab, time, SWEEP_PER_INSERT);
+    if (size >= maxKeys) {
+      for (const other of slabs.values()) sweep(other, time, SWEEP_WHEN_FULL);
+      if (size >= maxKeys) return undefined;
+    }
+    let slot = slab.free.pop();
+    if (slot === undefined) {
+      slot = slab.top++;
+      if (slab.top * slab.stride > slab.data.length) {
+        const grown = new Float64Array(slab.data.length * 2);
+        grown.set(slab.data);
+        slab.data = grown;
+      }
+    }
+    slab.keys[slot] = key;
+    slab.owners[slot] = index;
+    index.set(key, slot);
+    size++;
+    return slot;
+  }
+
+  function full(
+    key: string,
+    policies: readonly CompiledPolicy[],
+    time: number,
+    cost: number,
+  ): StoreResult {
+    const decision = whenFull;
+    try {
+      options.hooks?.full?.({ key, size, decision });
+    } catch {
+      // A hook must never break a decision.
+    }
+    return {
+      blockedMs: 0,
+      policies: policies.map((policy) => {
+        const { result } = ALGORITHM_IMPLS[policy.algorithm].step(policy, undefined, time, cost);
+        return decision === 'allow'
+          ? result
+          : { ...result, allowed: false, remaining: 0, retryAfterMs: fullRetryAfterMs };
+      }),
+    };
+  }
+
+  function apply(operation: StoreOperation): StoreResult {
+    const { key, policies } = operation;
+    const time = now();
+    // Most calls come from the same limiter as the last one: skip two lookups for them.
+    if (policies !== last.policies || operation.namespace !== last.namespace) {
+      const slab = slabFor(policies);
+      let found = slab.namespaces.get(operation.namespace);
+      if (!found) {
+        found = new Map();
+        slab.namespaces.set(operation.namespace, found);
+      }
+      last = { policies, namespace: operation.namespace, slab, index: found };
+    }
+    const { slab, index } = last;
+    let slot = index.get(key);
+    const { data, stride } = slab;
+    if (slot !== undefined && (data[slot * stride + EXPIRES] as number) <= time) {
+      release(slab, slot);
+      slot = undefined;
+    }
+    const base = slot === undefined ? -1 : slot * stride;
+
+    switch (operation.kind) {
+      case 'reset': {
+        if (slot !== undefined) release(slab, slot);
+        return { policies: [], blockedMs: 0 };
+      }
+      case 'block': {
+        const at = base >= 0 ? base : allocateBase(slab, index, key, time);
+        if (at < 0) return full(key, policies, time, 1);
+        const until = Math.max(slab.data[at + BLOCKED] as number, time + operation.durationMs);
+        slab.data[at + BLOCKED] = until;
+        slab.data[at + EXPIRES] = Math.max(slab.data[at + EXPIRES] as number, until);
+        return { policies: readResults(slab, at, policies, time), blockedMs: until - time };
+      }
+      case 'refund': {
+        if (base < 0) return { policies: readResults(slab, -1, policies, time), blockedMs: 0 };
+        let expiresAt = data[base + BLOCKED] as number;
+        for (const policy of policies) {
+          const at = base + HEADER + policy.offset;
+          const next = ALGORITHM_IMPLS[policy.algorithm].refund(
+            policy,
+            stateAt(data, at, policy.slots),
+            time,
+            operation.cost,
+          );
+          writeState(data, at, policy.slots, next);
+          if (next)
+            expiresAt = Math.max(
+              expiresAt,
+              ALGORITHM_IMPLS[policy.algorithm].step(policy, next, time, 0).expiresAt,
+            );
+        }
+        data[base + EXPIRES] = expiresAt;
+        return {
+          policies: readResults(slab, base, policies, time),
+          blockedMs: blockedMs(data, base, time),
+        };
+      }
+      default: {
+        const { cost } = operation;
+        const count = policies.length;
+        const steps = new Array<AlgorithmStep>(count);
+        const results = new Array<PolicyResult>(count);
+        let allowed = true;
+        for (let i = 0; i < count; i++) {
+          const policy = policies[i] as CompiledPolicy;
+          const state =
+            base >= 0
+              ? stateAt(data, base + HEADER + policy.offset, policy.slots, slab.scratch)
+              : undefined;
+          const step = ALGORITHM_IMPLS[policy.algorithm].step(policy, state, time, cost);
+          allowed &&= step.result.allowed;
+          steps[i] = step;
+          results[i] = step.result;
+        }
+        const blocked = base >= 0 ? blockedMs(data, base, time) : 0;
+        if (operation.kind === 'consume' && allowed && blocked === 0) {
+          const at = base >= 0 ? base : allocateBase(slab, index, key, time);
+          if (at < 0) return full(key, policies, time, cost);
+          let expiresAt = 0;
+          for (let i = 0; i < count; i++) {
+            const policy = policies[i] as CompiledPolicy;
+            const step = steps[i] as AlgorithmStep;
+            writeState(slab.data, at + HEADER + policy.offset, policy.slots, step.state);
+            if (step.expiresAt > expiresAt) expiresAt = step.expiresAt;
+          }
+          slab.data[at + EXPIRES] = expiresAt;
+          slab.data[at + BLOCKED] = 0;
+          return { policies: results, blockedMs: 0 };
+        }
+        // Nothing consumed: a policy that would have allowed keeps its units.
+        for (let i = 0; i < count; i++) results[i] = unconsumed(results[i] as PolicyResult, cost);
+        return { policies: results, blockedMs: blocked };
+      }
+    }
+  }
+
+  function allocateBase(slab: Slab, index: Map<string, number>, key: string, time: number): number {
+    const slot = allocate(slab, index, key, time);
+    if (slot === undefined) return -1;
+    const at = slot * slab.stride;
+    slab.data.fill(Number.NaN, at, at + slab.stride);
+    slab.data[at + EXPIRES] = time;
+    slab.data[at + BLOCKED] = 0;
+    return at;
+  }
+
+  return {
+    name: 'memory',
+    apply,
+    get size() {
+      return size;
+    },
+  };
+}
+
+/** Results as they stand, for refund and block answers. */
+function readResults(
+  slab: Slab,
+  base: number,
+  policies: readonly CompiledPolicy[],
+  time: number,
+): PolicyResult[] {
+  return policies.map((policy) => {
+    const state =
+      base >= 0 ? stateAt(slab.data, base + HEADER + policy.offset, policy.slots) : undefined;
+    return unconsumed(ALGORITHM_IMPLS[policy.algorithm].step(policy, state, time, 1).result, 1);
+  });
+}
+
+/** A result as if its cost had not been taken: what a denied or peeked request leaves. */
+export function unconsumed(result: PolicyResult, cost: number): PolicyResult {
+  return result.allowed ? { ...result, remaining: result.remaining + cost } : result;
+}
+
+/**
+ * A policy's state, read into `into`: algorithms only read the state they are given, so one
+ * scratch array per record size serves every call.
+ */
+function stateAt(
+  data: Float64Array,
+  at: number,
+  slots: number,
+  into: number[] = [],
+): number[] | undefined {
+  if (Number.isNaN(data[at])) return undefined;
+  for (let i = 0; i < slots; i++) into[i] = data[at + i] as number;
+  return into;
+}
+
+function writeState(
+  data: Float64Array,
+  at: number,
+  slots: number,
+  state: readonly number[] | undefined,
+): void {
+  for (let i = 0; i < slots; i++) data[at + i] = state ? (state[i] as number) : Number.NaN;
+}
+
+function blockedMs(data: Float64Array, base: number, time: number): number {
+  return Math.max(0, (data[base + BLOCKED] as number) - time);
+}

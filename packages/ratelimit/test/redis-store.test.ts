@@ -1,0 +1,150 @@
+/**
+ * The Redis store against a Redis of the test's own: one EVALSHA per decision (counted by
+ * Redis itself), the script reloaded after SCRIPT FLUSH, server time, hash-tagged keys, and
+ * clear errors for clients it cannot use.
+ */
+import { ConfigurationError } from '@arm/errors';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimiter } from '../src/limiter';
+import { createRedisStore } from '../src/stores/redis';
+import { ownRedis } from './redis-helpers';
+import type { OwnRedis } from './redis-helpers';
+
+let redis: OwnRedis;
+let client: Redis;
+
+beforeAll(async () => {
+  redis = await ownRedis();
+  await redis.start();
+  client = new Redis(redis.url);
+});
+afterAll(async () => {
+  await client.quit();
+  await redis.stop();
+});
+
+/** Calls per command, from Redis's own INFO commandstats. */
+async function commandStats(): Promise<Record<string, number>> {
+  const info = await client.info('commandstats');
+  return Object.fromEntries(
+    [...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map((m) => [m[1] as string, Number(m[2])]),
+  );
+}
+
+describe('Redis store', () => {
+  it('sends exactly one command per decision, whatever the number of policies', async () => {
+    const limiter = createRateLimiter({
+      tier: 'api',
+      store: createRedisStore({ client: new Redis(redis.url) }),
+    });
+    await limiter.consume('warm-up');
+    await client.config('RESETSTAT');
+    for (let i = 0; i < 200; i++) await limiter.consume(`key-${i % 7}`);
+    const stats = await commandStats();
+    expect(stats.evalsha).toBe(200);
+    // Everything else Redis ran came from inside the script (and this INFO call's CONFIG).
+    const outside = Object.entries(stats).filter(
+      ([name]) => !['evalsha', 'time', 'hmget', 'hset', 'pexpire', 'config'].includes(name),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it('loads the script again when Redis has forgotten it', async () => {
+    const limiter = createRateLimiter({
+      policies: { limit: 5, windowMs: 60_000 },
+      store: createRedisStore({ client }),
+    });
+    expect((await limiter.consume('reload')).remaining).toBe(4);
+    await client.script('FLUSH');
+    const after = await limiter.consume('reload');
+    expect(after).toMatchObject({ source: 'store', remaining: 3 });
+  });
+
+  it('keeps all of a key in one hash slot, under the configured prefix', async () => {
+    const limiter = createRateLimiter({
+      name: 'slots',
+      policies: { limit: 5, windowMs: 60_000 },
+      store: createRedisStore({ client, prefix: 'app:rl:' }),
+    });
+    await limiter.consume('user:7');
+    expect(await client.exists('app:rl:{slots:user:7}')).toBe(1);
+    const ttl = await client.pttl('app:rl:{slots:user:7}');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('works with node-redis the same way', async () => {
+    const nodeClient = createClient({ url: redis.url });
+    await nodeClient.connect();
+    try {
+      const limiter = createRateLimiter({
+        name: 'node',
+        policies: { limit: 2, windowMs: 60_000 },
+        store: createRedisStore({ client: nodeClient }),
+      });
+      expect((await limiter.consume('k')).remaining).toBe(1);
+      await nodeClient.scriptFlush();
+      expect((await limiter.consume('k')).remaining).toBe(0);
+      expect((await limiter.consume('k')).allowed).toBe(false);
+    } finally {
+      await nodeClient.quit();
+    }
+  });
+
+  it('passes other Redis errors on to the limiter, which applies its failure mode', async () => {
+    const errors: unknown[] = [];
+    const broken = {
+      evalsha: () => Promise.reject(new Error('WRONGTYPE')),
+      script: () => Promise.resolve('sha'),
+    };
+    const limiter = createRateLimiter({
+      policies: { limit: 1, windowMs: 1_000 },
+      store: createRedisStore({ client: broken }),
+      failure: 'closed',
+      hooks: { storeError: ({ error }) => errors.push(error) },
+    });
+    expect((await limiter.consume('k')).source).toBe('fail-closed');
+    expect(String(errors[0])).toContain('WRONGTYPE');
+  });
+
+  it('rejects a reply it does not understand', async () => {
+    const odd = { evalsha: () => Promise.resolve('OK'), script: () => Promise.resolve('sha') };
+    const store = createRedisStore({ client: odd });
+    await expect(
+      Promise.resolve(
+        store.apply({ kind: 'reset', namespace: 'conformance', key: 'k', policies: [] }),
+      ),
+    ).rejects.toThrow(/unexpected reply/);
+  });
+
+  it('fails at start-up on a client it cannot use', () => {
+    for (const client of [null, {}, { get: () => undefined }]) {
+      expect(() => createRedisStore({ client: client as never })).toThrow(ConfigurationError);
+    }
+    expect(() => createRedisStore({ client: {} as never })).toThrow(
+      /must be an ioredis or node-redis client/,
+    );
+  });
+
+  it('retries a failed script load on the next call', async () => {
+    let loads = 0;
+    const flaky = {
+      evalsha: () => Promise.resolve([0, 0]),
+      script: () => (++loads === 1 ? Promise.reject(new Error('LOADING')) : Promise.resolve('sha')),
+    };
+    const store = createRedisStore({ client: flaky });
+    await expect(
+      Promise.resolve(
+        store.apply({ kind: 'reset', namespace: 'conformance', key: 'k', policies: [] }),
+      ),
+    ).rejects.toThrow('LOADING');
+    await expect(
+      Promise.resolve(
+        store.apply({ kind: 'reset', namespace: 'conformance', key: 'k', policies: [] }),
+      ),
+    ).resolves.toEqual({ policies: [], blockedMs: 0 });
+    expect(loads).toBe(2);
+  });
+});

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseConfig } from '../../../tsup.config.base';
 
 const entry = new URL('../src/index.ts', import.meta.url).pathname;
-// Inside the package, so the bundles resolve p-retry, opossum and @arm/errors as installed.
+// Inside the package, so the bundles resolve p-retry and opossum as installed.
 const outdir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.bundles-'));
 
 /** Retries through p-retry, opens a breaker through opossum, checks the error class. */
@@ -37,8 +37,25 @@ beforeAll(async () => {
     ...baseConfig,
     entry: { index: entry },
     outDir: outdir,
-    // As in the published package: dependencies are not bundled.
-    external: ['p-retry', 'opossum', '@arm/errors'],
+    // As in the published package, p-retry and opossum stay external. @arm/errors is bundled
+    // from its source, since its build may not exist yet when the tests run.
+    external: ['p-retry', 'opossum'],
+    noExternal: ['@arm/errors'],
+    esbuildOptions(options) {
+      options.conditions = ['@arm/source'];
+    },
+    dts: false,
+    sourcemap: false,
+    silent: true,
+    config: false,
+    outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.mjs' }),
+  });
+  // The scenario's own copy of @arm/errors: errors cross copies by brand, as they do in apps.
+  await build({
+    ...baseConfig,
+    entry: { errors: new URL('../../errors/src/index.ts', import.meta.url).pathname },
+    outDir: outdir,
+    clean: false,
     dts: false,
     sourcemap: false,
     silent: true,
@@ -48,13 +65,13 @@ beforeAll(async () => {
   writeFileSync(
     join(outdir, 'esm.mjs'),
     `import { retry, createCircuitBreaker } from './index.mjs';
-     import { ServiceUnavailableError, CircuitOpenError } from '@arm/errors';
+     import { ServiceUnavailableError, CircuitOpenError } from './errors.mjs';
      ${scenario}`,
   );
   writeFileSync(
     join(outdir, 'cjs.cjs'),
     `const { retry, createCircuitBreaker } = require('./index.cjs');
-     const { ServiceUnavailableError, CircuitOpenError } = require('@arm/errors');
+     const { ServiceUnavailableError, CircuitOpenError } = require('./errors.cjs');
      (async () => { ${scenario} })().catch((error) => { console.error(error); process.exit(1); });`,
   );
 });

@@ -8,8 +8,8 @@ import { createCache } from '../src/index';
 import { createRedisTier } from '../src/redis/index';
 import { connect } from './_redis';
 import type { ClientKind, TestClient } from './_redis';
-import { ownRedis } from './_redis-server';
-import type { OwnRedis } from './_redis-server';
+import { ownRedis } from '@arm/test-redis';
+import type { OwnRedis } from '@arm/test-redis';
 
 describe.each<ClientKind>(['ioredis', 'node-redis'])('Redis killed and restarted (%s)', (kind) => {
   let server: OwnRedis;

@@ -9,8 +9,8 @@ import { createRateLimiter } from '../src/limiter';
 import type { FailureMode, RateLimitHooks } from '../src/limiter';
 import type { RateLimitResult } from '../src/result';
 import { createRedisStore } from '../src/stores/redis';
-import { ownRedis } from './redis-helpers';
-import type { OwnRedis } from './redis-helpers';
+import { ownRedis } from '@arm/test-redis';
+import type { OwnRedis } from '@arm/test-redis';
 
 let redis: OwnRedis;
 let client: Redis;
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
-  await redis.stop();
+  await redis.kill();
 });
 beforeEach(async () => {
   if (!(await isUp())) await redis.start();
@@ -89,7 +89,7 @@ describe('Redis killed mid-run', () => {
       const events: string[] = [];
       const limiter = limiterWith('open', events);
       expect((await limiter.consume('k')).source).toBe('store');
-      await redis.stop();
+      await redis.kill();
       const down: RateLimitResult[] = [];
       for (let i = 0; i < 6; i++) down.push(await limiter.consume('k'));
       expect(down.every((r) => r.allowed && r.source === 'fail-open')).toBe(true);
@@ -107,7 +107,7 @@ describe('Redis killed mid-run', () => {
     async () => {
       const events: string[] = [];
       const limiter = limiterWith('closed', events);
-      await redis.stop();
+      await redis.kill();
       const denied = await limiter.consume('k');
       expect(denied).toMatchObject({ allowed: false, source: 'fail-closed' });
       expect(denied.retryAfterMs).toBeGreaterThan(0);
@@ -128,7 +128,7 @@ describe('Redis killed mid-run', () => {
       const events: string[] = [];
       const limiter = limiterWith('fallback', events);
       await limiter.consume('k');
-      await redis.stop();
+      await redis.kill();
       const down: RateLimitResult[] = [];
       for (let i = 0; i < 5; i++) down.push(await limiter.consume('k'));
       expect(down.every((r) => r.source === 'fallback')).toBe(true);
@@ -166,7 +166,7 @@ describe('Redis hanging (process paused)', () => {
         },
       });
       await paused.consume('k');
-      const pid = await pidOfOwnRedis();
+      const pid = redis.pid as number;
       process.kill(pid, 'SIGSTOP');
       try {
         const started = Date.now();
@@ -184,8 +184,3 @@ describe('Redis hanging (process paused)', () => {
     },
   );
 });
-
-async function pidOfOwnRedis(): Promise<number> {
-  const info = await client.info('server');
-  return Number(/process_id:(\d+)/.exec(info)?.[1]);
-}

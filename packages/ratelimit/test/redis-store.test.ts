@@ -9,8 +9,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../src/limiter';
 import { createRedisStore } from '../src/stores/redis';
-import { ownRedis } from './redis-helpers';
-import type { OwnRedis } from './redis-helpers';
+import { ownRedis } from '@arm/test-redis';
+import type { OwnRedis } from '@arm/test-redis';
 
 let redis: OwnRedis;
 let client: Redis;
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await client.quit();
-  await redis.stop();
+  await redis.kill();
 });
 
 /** Calls per command, from Redis's own INFO commandstats. */

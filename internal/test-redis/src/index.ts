@@ -1,11 +1,15 @@
-/** A redis-server of the test's own, on a free port, that the test may kill and restart. */
+/**
+ * A redis-server of the test's own, for tests that kill, pause or flush Redis: the shared one on
+ * 6379 belongs to every test run on the machine. Loopback only; the caller stops it.
+ */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-async function freePort(): Promise<number> {
+/** A free TCP port on loopback (nothing listens on it once this resolves). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -15,19 +19,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A redis-server of the test's own. */
 export interface OwnRedis {
+  /** Its port on 127.0.0.1. */
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
   /** Starts (or restarts) the server and waits until it accepts connections. */
   start(): Promise<void>;
-  /** Kills the server at once (SIGKILL), as a crash would. */
+  /** Kills the server at once (SIGKILL), as a crash would; it keeps nothing. */
   kill(): Promise<void>;
+  /** The server's process id, for pausing it (SIGSTOP) to make it hang. */
+  readonly pid: number | undefined;
 }
 
+/** Reserves a free port for a redis-server; `start()` runs it. */
 export async function ownRedis(): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   return {
+    port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       const started = spawn(
         'redis-server',

@@ -6,7 +6,7 @@
  * whole /56 or /64. Settings that would let one client spoof or share another's bucket fail
  * at start-up.
  */
-import { ConfigurationError } from '@arm/errors';
+import { optionError } from './_option-error';
 import { formatIp, inRange, masked, parseCidr, parseIp } from './ip';
 import type { CidrRange, IpAddress } from './ip';
 
@@ -85,24 +85,24 @@ export function createClientIdentity(options: ClientIdentityOptions = {}): Clien
   const trusted = checkTrust(trustProxy);
   // Checked at run time too: options may come from untyped configuration.
   if (header !== undefined && !['x-forwarded-for', 'forwarded'].includes(header)) {
-    fail('header', '"x-forwarded-for" or "forwarded"', header);
+    optionError('header', '"x-forwarded-for" or "forwarded"', header);
   }
   if (header !== undefined && trustProxy === false) {
-    fail(
+    optionError(
       'header',
       'left out when trustProxy is false (a header no trusted proxy writes is anyone’s to forge)',
       header,
     );
   }
   if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 32 || ipv6Prefix > 128) {
-    fail(
+    optionError(
       'ipv6Prefix',
       'an integer from 32 to 128 (shorter prefixes put many customers in one bucket)',
       ipv6Prefix,
     );
   }
   if (!Number.isInteger(ipv4Prefix) || ipv4Prefix < 16 || ipv4Prefix > 32) {
-    fail('ipv4Prefix', 'an integer from 16 to 32', ipv4Prefix);
+    optionError('ipv4Prefix', 'an integer from 16 to 32', ipv4Prefix);
   }
   const name = header ?? 'x-forwarded-for';
 
@@ -197,7 +197,7 @@ function identityFor(options: ClientIdentityOptions): ClientIdentity {
 function checkTrust(trustProxy: unknown): CidrRange[] {
   if (trustProxy === false) return [];
   if (trustProxy === true) {
-    fail(
+    optionError(
       'trustProxy',
       'a hop count or a list of CIDR ranges (trusting every address lets any client choose its key)',
       true,
@@ -205,11 +205,11 @@ function checkTrust(trustProxy: unknown): CidrRange[] {
   }
   if (typeof trustProxy === 'number') {
     if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 16)
-      fail('trustProxy', 'a hop count from 0 to 16', trustProxy);
+      optionError('trustProxy', 'a hop count from 0 to 16', trustProxy);
     return [];
   }
   if (!Array.isArray(trustProxy) || trustProxy.length === 0) {
-    fail('trustProxy', 'false, a hop count or a non-empty list of CIDR ranges', trustProxy);
+    optionError('trustProxy', 'false, a hop count or a non-empty list of CIDR ranges', trustProxy);
   }
   return (trustProxy as unknown[]).flatMap((entry) => {
     const texts =
@@ -217,13 +217,13 @@ function checkTrust(trustProxy: unknown): CidrRange[] {
     return texts.map((text) => {
       const range = parseCidr(text);
       if (!range)
-        fail(
+        optionError(
           'trustProxy',
           'CIDR ranges like "10.0.0.0/8" or presets (loopback, private, linklocal)',
           entry,
         );
       if (range.bits < (range.v4 ? 96 + 8 : 7)) {
-        fail(
+        optionError(
           'trustProxy',
           'ranges no wider than /8 (IPv4) or /7 (IPv6, the width of fc00::/7): wider ones include clients',
           text,
@@ -261,10 +261,4 @@ function readHeader(headers: ClientRequest['headers'], name: string): string {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? '';
   const value = (headers as Readonly<Record<string, string | readonly string[] | undefined>>)[name];
   return Array.isArray(value) ? value.join(',') : ((value as string | undefined) ?? '');
-}
-
-function fail(option: string, accepted: string, got: unknown): never {
-  throw new ConfigurationError(
-    `[@arm/ratelimit] option "${option}" must be ${accepted}, got ${JSON.stringify(got)}`,
-  );
 }

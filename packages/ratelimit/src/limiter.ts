@@ -4,7 +4,8 @@
  * when the store is slow or down: fail open, fail closed, or fall back to a bounded memory
  * limiter until the store answers again.
  */
-import { AbortedError, BadRequestError, ConfigurationError, TimeoutError } from '@arm/errors';
+import { AbortedError, BadRequestError, TimeoutError } from '@arm/errors';
+import { optionError } from './_option-error';
 import { compilePolicies } from './policy';
 import type { CompiledPolicy, PolicyOptions } from './policy';
 import { combineResults } from './result';
@@ -157,7 +158,7 @@ const MAX_KEY_LENGTH = 1024;
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const tier = options.tier === undefined ? undefined : TIERS[options.tier];
   if (options.tier !== undefined && (!tier || options.tier === ('auth' as string))) {
-    configError(
+    optionError(
       'tier',
       'strict, standard, relaxed or api (auth has createAuthLimiter)',
       options.tier,
@@ -165,22 +166,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
   const policyOptions = options.policies ?? tier?.policies;
   if (policyOptions === undefined)
-    configError('policies', 'a policy or a list of policies (or a tier)', undefined);
+    optionError('policies', 'a policy or a list of policies (or a tier)', undefined);
   const policies = compilePolicies(policyOptions);
   const { name = 'default', timeoutMs = 250, now = Date.now, hooks = {} } = options;
   const failure = options.failure ?? tier?.failure ?? 'fallback';
   const store = options.store ?? createMemoryStore({ now });
   if (!/^[A-Za-z0-9:_-]{1,64}$/.test(name))
-    configError('name', 'letters, digits, ":", "-" and "_" (at most 64)', name);
+    optionError('name', 'letters, digits, ":", "-" and "_" (at most 64)', name);
   if (!['open', 'closed', 'fallback'].includes(failure))
-    configError('failure', 'open, closed or fallback', failure);
+    optionError('failure', 'open, closed or fallback', failure);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    configError('timeoutMs', 'a positive number of milliseconds', timeoutMs);
+    optionError('timeoutMs', 'a positive number of milliseconds', timeoutMs);
   const { instances = 1, maxKeys = 10_000, probeIntervalMs = 1000 } = options.fallback ?? {};
   if (!Number.isInteger(instances) || instances < 1)
-    configError('fallback.instances', 'a positive integer', instances);
+    optionError('fallback.instances', 'a positive integer', instances);
   if (!Number.isFinite(probeIntervalMs) || probeIntervalMs <= 0) {
-    configError('fallback.probeIntervalMs', 'a positive number of milliseconds', probeIntervalMs);
+    optionError('fallback.probeIntervalMs', 'a positive number of milliseconds', probeIntervalMs);
   }
 
   let fallbackStore: MemoryStore | undefined;
@@ -396,10 +397,4 @@ function checkCost(cost: number): void {
       `[@arm/ratelimit] cost must be a positive integer, got ${String(cost)}`,
     );
   }
-}
-
-function configError(option: string, accepted: string, got: unknown): never {
-  throw new ConfigurationError(
-    `[@arm/ratelimit] option "${option}" must be ${accepted}, got ${JSON.stringify(got)}`,
-  );
 }

@@ -2,7 +2,7 @@
  * Policies: what a limiter allows. Each policy names an algorithm, a limit and a window;
  * `compilePolicies` checks them once, at start-up, and fixes where each keeps its state.
  */
-import { ConfigurationError } from '@arm/errors';
+import { optionError } from './_option-error';
 
 /** The algorithms a policy may use. */
 export const ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket', 'gcra'] as const;
@@ -90,39 +90,42 @@ export function compilePolicies(
     ? (policies as readonly PolicyOptions[])
     : [policies as PolicyOptions];
   if (list.length === 0 || list.length > 8) {
-    fail('policies', 'one to eight policies', `${list.length}`);
+    optionError('policies', 'one to eight policies', `${list.length}`);
   }
   const names = new Set<string>();
   let offset = 0;
   return list.map((policy, index) => {
     const at = list.length > 1 ? `policies[${index}].` : '';
     const { limit, windowMs, algorithm = 'gcra' } = policy;
-    if (!ALGORITHMS.includes(algorithm)) fail(`${at}algorithm`, ALGORITHMS.join(', '), algorithm);
-    if (!Number.isInteger(limit) || limit < 1) fail(`${at}limit`, 'a positive integer', limit);
+    if (!ALGORITHMS.includes(algorithm))
+      optionError(`${at}algorithm`, ALGORITHMS.join(', '), algorithm);
+    if (!Number.isInteger(limit) || limit < 1)
+      optionError(`${at}limit`, 'a positive integer', limit);
     if (!Number.isInteger(windowMs) || windowMs < 1 || windowMs > MAX_WINDOW_MS) {
-      fail(`${at}windowMs`, 'an integer number of milliseconds from 1 to 366 days', windowMs);
+      optionError(
+        `${at}windowMs`,
+        'an integer number of milliseconds from 1 to 366 days',
+        windowMs,
+      );
     }
     const burst = policy.burst ?? limit;
-    if (!Number.isInteger(burst) || burst < 1) fail(`${at}burst`, 'a positive integer', burst);
+    if (!Number.isInteger(burst) || burst < 1)
+      optionError(`${at}burst`, 'a positive integer', burst);
     if (
       policy.burst !== undefined &&
       (algorithm === 'fixed-window' || algorithm === 'sliding-window')
     ) {
-      fail(`${at}burst`, 'no value for window algorithms (their burst is the limit)', burst);
+      optionError(`${at}burst`, 'no value for window algorithms (their burst is the limit)', burst);
     }
     const name = policy.name ?? `${limit}-per-${windowMs / 1000}s`.replace('.', '_');
-    if (!NAME.test(name)) fail(`${at}name`, 'letters, digits, "-" and "_" (at most 64)', name);
-    if (names.has(name)) fail(`${at}name`, 'a name no other policy of the limiter has', name);
+    if (!NAME.test(name))
+      optionError(`${at}name`, 'letters, digits, "-" and "_" (at most 64)', name);
+    if (names.has(name))
+      optionError(`${at}name`, 'a name no other policy of the limiter has', name);
     names.add(name);
     const slots = STATE_SLOTS[algorithm];
     const compiled = { name, algorithm, limit, windowMs, burst, slots, offset };
     offset += slots;
     return compiled;
   });
-}
-
-function fail(option: string, accepted: string, got: unknown): never {
-  throw new ConfigurationError(
-    `[@arm/ratelimit] option "${option}" must be ${accepted}, got ${JSON.stringify(got)}`,
-  );
 }

@@ -5,7 +5,7 @@
  * of new keys cannot reset anyone's count; when it is full, new keys are denied or allowed
  * uncounted, as configured, and a hook says so.
  */
-import { ConfigurationError } from '@arm/errors';
+import { optionError } from '../_option-error';
 import { ALGORITHM_IMPLS } from '../algorithms/_registry';
 import type { AlgorithmStep } from '../algorithms/types';
 import type { CompiledPolicy } from '../policy';
@@ -95,17 +95,10 @@ const SWEEP_WHEN_FULL = 1024;
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const { maxKeys = 100_000, whenFull = 'deny', fullRetryAfterMs = 1000, now = Date.now } = options;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) {
-    throw new ConfigurationError(
-      `[@arm/ratelimit] option "maxKeys" must be a positive integer, got ${JSON.stringify(maxKeys)}`,
-    );
-  }
+  if (!Number.isInteger(maxKeys) || maxKeys < 1)
+    optionError('maxKeys', 'a positive integer', maxKeys);
   // Checked at run time too: options may come from untyped configuration.
-  if (!['deny', 'allow'].includes(whenFull)) {
-    throw new ConfigurationError(
-      `[@arm/ratelimit] option "whenFull" must be "deny" or "allow", got ${JSON.stringify(whenFull)}`,
-    );
-  }
+  if (!['deny', 'allow'].includes(whenFull)) optionError('whenFull', '"deny" or "allow"', whenFull);
   const slabs = new Map<number, Slab>();
   let last: {
     policies: readonly CompiledPolicy[] | undefined;

@@ -28,15 +28,15 @@ export default tseslint.config(
   },
   {
     // These packages run in browsers, edge runtimes and Convex: no Node built-ins in their source.
-    files: ['packages/{errors,ratelimit,retry}/src/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/*.test-d.ts'],
+    files: ['packages/{errors,ratelimit,retry,validate,react-boundary}/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', '**/*.test-d.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*'] }],
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require', 'global', 'setImmediate'],
     },
   },
   {
-    files: ['**/*.test.ts', '**/*.test-d.ts', '**/test/**/*.ts'],
+    files: ['**/*.test.{ts,tsx}', '**/*.test-d.{ts,tsx}', '**/test/**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -4,7 +4,9 @@
  * 1. The in-process hit path of `get` and `getOrSet` against lru-cache's own `get` (the
  *    same lru-cache build @arm/cache uses, with the same `max` and `ttl`). Measured twice:
  *    awaited by the caller as a service awaits a cache (`await x`), and for lru-cache also
- *    as a bare synchronous call, the absolute floor.
+ *    as a bare synchronous call, the absolute floor. `get` and `getOrSet` return promises, so
+ *    against the synchronous call they pay an `await` lru-cache does not; `getLocal`, the
+ *    synchronous in-process read, is measured against it in the same plain loop.
  * 2. `getOrSet` in process against bentocache's memory-only `getOrSet` (`serialize: false`:
  *    neither side serializes its in-process tier), on hits and on misses.
  * 3. `createBatchLoader` against dataloader with the same batch function: a loader per
@@ -90,6 +92,11 @@ async function hitPath(): Promise<void> {
       measure(OPS, async (n) => {
         for (let i = 0; i < n; i += 1) await cache.getOrSet(KEYS[i % 1_000] as string, loader);
       }),
+    // The synchronous in-process read, against the synchronous lru-cache get: same loop.
+    armGetLocal: () =>
+      measure(OPS, (n) => {
+        for (let i = 0; i < n; i += 1) cache.getLocal(KEYS[i % 1_000] as string);
+      }),
   });
   report('hit: get vs lru-cache get, both awaited', r.armGet ?? 0, r.lruAwaited ?? 0, 0.8);
   report(
@@ -100,6 +107,7 @@ async function hitPath(): Promise<void> {
   );
   report('hit: get vs lru-cache get, lru-cache sync', r.armGet ?? 0, r.lruSync ?? 0, 0.8);
   report('hit: getOrSet vs lru-cache get, lru-cache sync', r.armGetOrSet ?? 0, r.lruSync ?? 0, 0.8);
+  report('hit: getLocal (sync) vs lru-cache get (sync)', r.armGetLocal ?? 0, r.lruSync ?? 0, 0.8);
 }
 
 async function versusBentocache(): Promise<void> {

@@ -43,6 +43,23 @@ describe('createCache: basic operations', () => {
     expect(await cache.get('b')).toBeUndefined();
   });
 
+  it('reads the in-process tier synchronously with getLocal', async () => {
+    const time = clock();
+    const hit = vi.fn();
+    const cache = createCache({ ttl: 1_000, now: time.now, hooks: { hit } });
+    const users = cache.namespace('users');
+    expect(users.getLocal('1')).toBeUndefined();
+    expect(hit).not.toHaveBeenCalled();
+    await users.set('1', { n: 1 });
+    await users.set('2', null);
+    expect(users.getLocal('1')).toEqual({ n: 1 });
+    expect(users.getLocal('2')).toBeNull();
+    expect(cache.getLocal('users:1')).toEqual({ n: 1 });
+    expect(hit).toHaveBeenCalledWith({ key: 'users:1', tier: 'memory' });
+    time.advance(1_000);
+    expect(users.getLocal('1')).toBeUndefined();
+  });
+
   it('treats set(key, undefined) as delete', async () => {
     const cache = createCache();
     await cache.set('a', 1);

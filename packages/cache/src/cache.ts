@@ -325,6 +325,22 @@ export interface Cache {
    */
   get<V = unknown>(key: string, options?: CallOptions): Promise<V | undefined>;
   /**
+   * Reads a fresh value from the in-process tier only, synchronously: no shared tier, no
+   * promise, no await. For hot paths where a value this process already holds is enough;
+   * on `undefined`, fall back to `get` or `getOrSet`. A hit calls the `hit` hook like `get`;
+   * a miss calls no hook (the cache as a whole was not asked).
+   *
+   * @param key - The key.
+   * @returns The value, `null` for a cached "not found", `undefined` when this process holds
+   * no fresh value.
+   * @example
+   * ```ts
+   * const user = cache.getLocal<User>('user:1') ?? (await cache.getOrSet('user:1', loadUser));
+   * ```
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the value's type, as with `get`
+  getLocal<V = unknown>(key: string): V | undefined;
+  /**
    * Reads many keys: in-process hits first, then one MGET for the rest.
    *
    * @param keys - The keys.
@@ -472,6 +488,12 @@ function createView(core: Core, prefix: string): Cache {
     const entry = hit(k, core.now());
     if (entry !== undefined) return Promise.resolve(entry.value as V);
     return getRemote<V>(k);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- as in the interface
+  function getLocal<V>(key: string): V | undefined {
+    const entry = hit(prefix + key, core.now());
+    return entry === undefined ? undefined : (entry.value as V);
   }
 
   async function getRemote<V>(k: string): Promise<V | undefined> {
@@ -734,6 +756,7 @@ function createView(core: Core, prefix: string): Cache {
   return {
     prefix,
     get,
+    getLocal,
     getMany,
     async has(key, options) {
       return (await get(key, options)) !== undefined;

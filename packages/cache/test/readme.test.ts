@@ -34,3 +34,13 @@ it('runs the Usage example', { timeout: 30_000 }, async () => {
   await import(generated.href);
   expect(log).toHaveBeenCalledWith('Ada', 'Alan', null, 2, 'Ada', undefined);
 });
+
+it('runs the getLocal example of the FAQ', async () => {
+  const faq = readme.split('**How fast is a hit?**')[1] ?? '';
+  const code = /```ts\n([\s\S]*?)```/.exec(faq)?.[1];
+  expect(code).toContain('getLocal');
+  writeFileSync(generated, code!.replace("from '@arm/cache'", "from '../src/index'"));
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  await import(`${generated.href}?faq`);
+  expect(log).toHaveBeenCalledWith({ name: 'Ada' });
+});

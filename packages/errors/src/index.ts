@@ -47,5 +47,6 @@ export { PROBLEM_CONTENT_TYPE, toHttpResponse, toProblem } from './problem';
 export type { HttpErrorResponse, ProblemDetails, ProblemOptions } from './problem';
 export { fromProblem } from './from-problem';
 export type { CatalogEntry, FromProblemOptions } from './from-problem';
+export { requestId, requestInstance } from './request-id';
 export { serializeError } from './serialize-error';
 export type { SerializedError, SerializeErrorOptions } from './serialize-error';

@@ -36,6 +36,13 @@ export { createAuthLimiter } from './auth';
 export type { AuthDecision, AuthIdentity, AuthLimiter, AuthLimiterOptions } from './auth';
 export { QUOTA_EXCEEDED_TYPE, rateLimitHeaders, toRateLimitError } from './headers';
 export type { RateLimitHeadersOptions } from './headers';
+export { createHttpRateLimit } from './http';
+export type {
+  HttpRateLimit,
+  HttpRateLimitDecision,
+  HttpRateLimitOptions,
+  HttpRateLimitRequest,
+} from './http';
 export {
   clientIp,
   clientKey,

@@ -184,6 +184,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     optionError('fallback.probeIntervalMs', 'a positive number of milliseconds', probeIntervalMs);
   }
 
+  const withTimeout = createDeadlines(timeoutMs);
   let fallbackStore: MemoryStore | undefined;
   let fallbackPolicies: readonly CompiledPolicy[] = policies;
   let fallingBackSince: number | undefined;
@@ -307,15 +308,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         endFallback();
         return Promise.resolve(finish(kind, key, amount, answer, 'store'));
       }
-      return withTimeout(answer, timeoutMs, signal).then(
+      return withTimeout(
+        answer,
+        signal,
         (settled) => {
           endFallback();
           return finish(kind, key, amount, settled, 'store');
         },
-        (error: unknown) => {
-          if (error instanceof AbortedError && signal?.aborted) throw error;
-          return finish(kind, key, amount, ...afterStoreError(operation, error));
-        },
+        (error) => finish(kind, key, amount, ...afterStoreError(operation, error)),
       );
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -333,42 +333,117 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 }
 
+/** A store call waiting for its answer, in the order the calls started. */
+interface Waiter {
+  /** `Date.now()` after which the call times out. */
+  readonly deadline: number;
+  /** Settled by the answer, the timeout or the signal: nothing else may settle it. */
+  settled: boolean;
+  /** Settles the call as a store failure. */
+  readonly fail: (error: Error) => void;
+}
+
 /**
- * Resolves with the store's answer, or rejects when it takes longer than `timeoutMs` or the
- * signal aborts. A late answer or failure of the store is absorbed: never an unhandled
- * rejection.
+ * Timeouts for the store calls of one limiter. Every call waits the same `timeoutMs`, so
+ * deadlines come in the order calls start: a queue and one timer, armed for the oldest
+ * unsettled call, replace a timer created and cleared per call. A call that settles first is
+ * skipped when the timer reaches it. Deadlines are read from `Date.now()`, the clock timers
+ * (and fake timers in tests) follow; a wall clock that jumps forward times calls out early,
+ * one that jumps back is caught below.
  */
-function withTimeout<T>(
-  value: T | Promise<T>,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<T> {
-  if (!(value instanceof Promise)) return Promise.resolve(value);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      finish();
-      reject(aborted(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(new TimeoutError(`[@arm/ratelimit] the store did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    value.then(
-      (answer) => {
-        finish();
-        resolve(answer);
-      },
-      (error: unknown) => {
-        finish();
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+function createDeadlines(timeoutMs: number) {
+  let queue: Waiter[] = [];
+  let head = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function arm(delay: number): void {
+    timer = setTimeout(expire, Math.max(1, delay));
+    // The timer alone does not keep a process alive; a call in flight holds its own handle
+    // (the client's socket).
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  function expire(): void {
+    timer = undefined;
+    const time = Date.now();
+    while (head < queue.length) {
+      const waiter = queue[head] as Waiter;
+      // A deadline further away than a whole timeout means the wall clock went back: due.
+      if (!waiter.settled && waiter.deadline > time && waiter.deadline - time <= timeoutMs) {
+        break;
+      }
+      head++;
+      if (!waiter.settled) {
+        waiter.settled = true;
+        waiter.fail(
+          new TimeoutError(`[@arm/ratelimit] the store did not answer within ${timeoutMs} ms`),
+        );
+      }
+    }
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+      return;
+    }
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    arm((queue[head] as Waiter).deadline - time);
+  }
+
+  /**
+   * Settles with `onAnswer(answer)` when the store answers in time, with `onFailure(error)`
+   * when it fails or takes longer than `timeoutMs`, and rejects with an `AbortedError` when
+   * the signal aborts: one promise per call, the limiter's own continuation included. A late
+   * answer or failure of the store is absorbed: never an unhandled rejection.
+   */
+  return function withTimeout<T, R>(
+    value: Promise<T>,
+    signal: AbortSignal | undefined,
+    onAnswer: (answer: T) => R,
+    onFailure: (error: Error) => R,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      // A continuation that throws (it should not: hooks are guarded) still settles the call.
+      const settle = <A>(run: (arg: A) => R, arg: A): void => {
+        try {
+          resolve(run(arg));
+        } catch (thrown) {
+          reject(thrown instanceof Error ? thrown : new Error(String(thrown)));
+        }
+      };
+      const fail = (error: Error): void => {
+        settle(onFailure, error);
+      };
+      const waiter: Waiter = { deadline: Date.now() + timeoutMs, settled: false, fail };
+      queue.push(waiter);
+      if (timer === undefined) arm(timeoutMs);
+      let onAbort: (() => void) | undefined;
+      if (signal !== undefined) {
+        onAbort = () => {
+          if (waiter.settled) return;
+          waiter.settled = true;
+          reject(aborted(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      value.then(
+        (answer) => {
+          if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+          if (waiter.settled) return;
+          waiter.settled = true;
+          settle(onAnswer, answer);
+        },
+        (error: unknown) => {
+          if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+          if (waiter.settled) return;
+          waiter.settled = true;
+          fail(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  };
 }
 
 function aborted(signal: AbortSignal): InstanceType<typeof AbortedError> {

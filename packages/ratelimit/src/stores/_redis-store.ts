@@ -5,6 +5,7 @@
  * It takes the user's client: ioredis or node-redis.
  */
 import { ConfigurationError } from '@arm/errors';
+import type { CompiledPolicy } from '../policy';
 import type { PolicyResult } from '../result';
 import type { RateLimitStore, StoreOperation, StoreResult } from '../store';
 import { unconsumed } from './memory';
@@ -43,8 +44,11 @@ export interface RedisStoreOptions {
   readonly prefix?: string;
 }
 
-/** Runs the script: one EVALSHA, and a SCRIPT LOAD only when Redis does not know it. */
-type Runner = (key: string, args: string[]) => Promise<unknown>;
+/**
+ * Runs the script and hands its reply to `then`: one EVALSHA, and a SCRIPT LOAD only when
+ * Redis does not know it.
+ */
+type Runner = <R>(key: string, args: string[], then: (reply: unknown) => R) => Promise<R>;
 
 /**
  * Creates a Redis store.
@@ -75,57 +79,76 @@ export function createRedisStore(options: RedisStoreOptions): RateLimitStore {
 export function redisStore(options: RedisStoreOptions, nowForTests?: () => number): RateLimitStore {
   const { client, prefix = 'arm:rl:' } = options;
   const run = runner(client);
+  // The policies' part of the arguments is the same for every call of a limiter.
+  let lastPolicies: StoreOperation['policies'] | undefined;
+  let policyArgs: string[] = [];
   return {
     name: 'redis',
-    async apply(operation: StoreOperation): Promise<StoreResult> {
+    apply(operation: StoreOperation): Promise<StoreResult> {
       const { kind, namespace, key, policies } = operation;
+      if (policies !== lastPolicies) {
+        const last = policies[policies.length - 1];
+        const numbers = 1 + (last === undefined ? 0 : last.offset + last.slots);
+        policyArgs = [String(policies.length), `<${'d'.repeat(numbers)}`];
+        for (const policy of policies) {
+          policyArgs.push(
+            policy.algorithm,
+            String(policy.limit),
+            String(policy.windowMs),
+            String(policy.burst),
+            String(policy.slots),
+          );
+        }
+        lastPolicies = policies;
+      }
       const args = [
-        { consume: 'c', peek: 'p', refund: 'r', block: 'b', reset: 'x' }[kind],
+        OPERATION_CODES[kind],
         String(kind === 'block' ? operation.durationMs : kind === 'reset' ? 0 : operation.cost),
-        String(policies.length),
+        ...policyArgs,
       ];
-      for (const policy of policies) {
-        args.push(
-          policy.algorithm,
-          String(policy.limit),
-          String(policy.windowMs),
-          String(policy.burst),
-          String(policy.slots),
-        );
-      }
       if (nowForTests) args.push(String(nowForTests()));
-      const reply = await run(`${prefix}{${namespace}:${key}}`, args);
-      if (
-        !Array.isArray(reply) ||
-        reply.length !== 2 + (kind === 'reset' ? 0 : 4 * policies.length)
-      ) {
-        throw new Error(
-          `[@arm/ratelimit] unexpected reply from the rate limit script: ${JSON.stringify(reply)}`,
-        );
-      }
-      const numbers = reply.map(Number);
-      const consumed = numbers[0] === 1;
-      const cost = kind === 'consume' || kind === 'peek' ? operation.cost : 1;
-      const results =
-        kind === 'reset'
-          ? []
-          : policies.map((policy, i): PolicyResult => {
-              const at = 2 + i * 4;
-              const result: PolicyResult = {
-                policy: policy.name,
-                allowed: numbers[at] === 1,
-                limit: policy.limit,
-                remaining: numbers[at + 1] as number,
-                resetMs: numbers[at + 2] as number,
-                retryAfterMs: numbers[at + 3] as number,
-                windowMs: policy.windowMs,
-              };
-              return consumed ? result : unconsumed(result, cost);
-            });
-      return { policies: results, blockedMs: numbers[1] as number };
+      return run(`${prefix}{${namespace}:${key}}`, args, (reply) => parse(operation, reply));
     },
   };
 }
+
+/** The script's reply as the store's answer. */
+function parse(operation: StoreOperation, reply: unknown): StoreResult {
+  const { kind, policies } = operation;
+  if (!Array.isArray(reply) || reply.length !== 2 + (kind === 'reset' ? 0 : 4 * policies.length)) {
+    throw new Error(
+      `[@arm/ratelimit] unexpected reply from the rate limit script: ${JSON.stringify(reply)}`,
+    );
+  }
+  const numbers = reply as unknown[];
+  const consumed = Number(numbers[0]) === 1;
+  const cost = kind === 'consume' || kind === 'peek' ? operation.cost : 1;
+  const count = kind === 'reset' ? 0 : policies.length;
+  const results = new Array<PolicyResult>(count);
+  for (let i = 0; i < count; i++) {
+    const policy = policies[i] as CompiledPolicy;
+    const at = 2 + i * 4;
+    const result: PolicyResult = {
+      policy: policy.name,
+      allowed: Number(numbers[at]) === 1,
+      limit: policy.limit,
+      remaining: Number(numbers[at + 1]),
+      resetMs: Number(numbers[at + 2]),
+      retryAfterMs: Number(numbers[at + 3]),
+      windowMs: policy.windowMs,
+    };
+    results[i] = consumed ? result : unconsumed(result, cost);
+  }
+  return { policies: results, blockedMs: Number(numbers[1]) };
+}
+
+const OPERATION_CODES: Readonly<Record<StoreOperation['kind'], string>> = {
+  consume: 'c',
+  peek: 'p',
+  refund: 'r',
+  block: 'b',
+  reset: 'x',
+};
 
 function runner(client: unknown): Runner {
   const candidate = client as Partial<IoRedisLike & NodeRedisLike> | undefined;
@@ -148,22 +171,33 @@ function runner(client: unknown): Runner {
         (client === null ? 'null' : typeof client),
     );
   }
-  let sha: Promise<string> | undefined;
-  const loaded = () => {
-    sha ??= load().catch((error: unknown) => {
-      sha = undefined;
-      throw error;
-    });
-    return sha;
+  let sha: string | undefined;
+  let loading: Promise<string> | undefined;
+  const loaded = (): Promise<string> => {
+    loading ??= load().then(
+      (value) => {
+        sha = value;
+        return value;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
   };
-  return async (key, args) => {
-    try {
-      return await evalsha(await loaded(), key, args);
-    } catch (error) {
+  // Once the SHA is known a call is one EVALSHA and one continuation, no await in between.
+  return <R>(key: string, args: string[], then: (reply: unknown) => R): Promise<R> =>
+    (sha === undefined
+      ? loaded().then((value) => evalsha(value, key, args))
+      : evalsha(sha, key, args)
+    ).then(then, (error: unknown) => {
       // Redis restarted or flushed its scripts: load the script again, once.
       if (!String((error as Error | undefined)?.message).includes('NOSCRIPT')) throw error;
       sha = undefined;
-      return evalsha(await loaded(), key, args);
-    }
-  };
+      loading = undefined;
+      return loaded()
+        .then((value) => evalsha(value, key, args))
+        .then(then);
+    });
 }

@@ -10,7 +10,7 @@ import { ALGORITHM_IMPLS } from '../algorithms/_registry';
 import type { AlgorithmStep } from '../algorithms/types';
 import type { CompiledPolicy } from '../policy';
 import type { PolicyResult } from '../result';
-import type { RateLimitStore, StoreOperation, StoreResult } from '../store';
+import type { CountOperation, RateLimitStore, StoreOperation, StoreResult } from '../store';
 
 /** What the memory store reports. */
 export interface MemoryStoreHooks {
@@ -100,12 +100,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   // Checked at run time too: options may come from untyped configuration.
   if (!['deny', 'allow'].includes(whenFull)) optionError('whenFull', '"deny" or "allow"', whenFull);
   const slabs = new Map<number, Slab>();
-  let last: {
-    policies: readonly CompiledPolicy[] | undefined;
-    namespace: string;
-    slab: Slab;
-    index: Map<string, number>;
-  } = { policies: undefined, namespace: '', slab: undefined as never, index: new Map() };
+  // The slab and key index of the last call's limiter.
+  let lastPolicies: readonly CompiledPolicy[] | undefined;
+  let lastNamespace = '';
+  let lastSlab: Slab = undefined as never;
+  let lastIndex = new Map<string, number>();
   let size = 0;
 
   function slabFor(policies: readonly CompiledPolicy[]): Slab {
@@ -205,23 +204,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     const { key, policies } = operation;
     const time = now();
     // Most calls come from the same limiter as the last one: skip two lookups for them.
-    if (policies !== last.policies || operation.namespace !== last.namespace) {
-      const slab = slabFor(policies);
-      let found = slab.namespaces.get(operation.namespace);
+    if (policies !== lastPolicies || operation.namespace !== lastNamespace) {
+      lastSlab = slabFor(policies);
+      let found = lastSlab.namespaces.get(operation.namespace);
       if (!found) {
         found = new Map();
-        slab.namespaces.set(operation.namespace, found);
+        lastSlab.namespaces.set(operation.namespace, found);
       }
-      last = { policies, namespace: operation.namespace, slab, index: found };
+      lastPolicies = policies;
+      lastNamespace = operation.namespace;
+      lastIndex = found;
     }
-    const { slab, index } = last;
-    let slot = index.get(key);
+    const slab = lastSlab;
+    const index = lastIndex;
+    const slot = index.get(key);
     const { data, stride } = slab;
-    if (slot !== undefined && (data[slot * stride + EXPIRES] as number) <= time) {
-      release(slab, slot);
-      slot = undefined;
+    // An expired record counts as no record. Its slot stays this key's until the operation
+    // ends: a write reuses it in place (no Map delete and set), anything else releases it.
+    let base = -1;
+    let expired: number | undefined;
+    if (slot !== undefined) {
+      if ((data[slot * stride + EXPIRES] as number) > time) base = slot * stride;
+      else expired = slot;
     }
-    const base = slot === undefined ? -1 : slot * stride;
 
     switch (operation.kind) {
       case 'reset': {
@@ -229,7 +234,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return { policies: [], blockedMs: 0 };
       }
       case 'block': {
-        const at = base >= 0 ? base : allocateBase(slab, index, key, time);
+        const at = base >= 0 ? base : recordFor(slab, index, key, time, expired);
         if (at < 0) return full(key, policies, time, 1);
         const until = Math.max(slab.data[at + BLOCKED] as number, time + operation.durationMs);
         slab.data[at + BLOCKED] = until;
@@ -237,7 +242,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return { policies: readResults(slab, at, policies, time), blockedMs: until - time };
       }
       case 'refund': {
-        if (base < 0) return { policies: readResults(slab, -1, policies, time), blockedMs: 0 };
+        if (base < 0) {
+          if (expired !== undefined) release(slab, expired);
+          return { policies: readResults(slab, -1, policies, time), blockedMs: 0 };
+        }
         let expiresAt = data[base + BLOCKED] as number;
         for (const policy of policies) {
           const at = base + HEADER + policy.offset;
@@ -263,6 +271,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       default: {
         const { cost } = operation;
         const count = policies.length;
+        if (count === 1) return applyOne(operation, slab, index, base, expired, time);
         const steps = new Array<AlgorithmStep>(count);
         const results = new Array<PolicyResult>(count);
         let allowed = true;
@@ -279,7 +288,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         }
         const blocked = base >= 0 ? blockedMs(data, base, time) : 0;
         if (operation.kind === 'consume' && allowed && blocked === 0) {
-          const at = base >= 0 ? base : allocateBase(slab, index, key, time);
+          const at = base >= 0 ? base : recordFor(slab, index, key, time, expired);
           if (at < 0) return full(key, policies, time, cost);
           let expiresAt = 0;
           for (let i = 0; i < count; i++) {
@@ -292,11 +301,64 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           slab.data[at + BLOCKED] = 0;
           return { policies: results, blockedMs: 0 };
         }
+        if (expired !== undefined) release(slab, expired);
         // Nothing consumed: a policy that would have allowed keeps its units.
         for (let i = 0; i < count; i++) results[i] = unconsumed(results[i] as PolicyResult, cost);
         return { policies: results, blockedMs: blocked };
       }
     }
+  }
+
+  /** `consume` and `peek` for a limiter of one policy: the common case, without the loops. */
+  function applyOne(
+    operation: CountOperation,
+    slab: Slab,
+    index: Map<string, number>,
+    base: number,
+    expired: number | undefined,
+    time: number,
+  ): StoreResult {
+    const { cost, policies } = operation;
+    const policy = policies[0] as CompiledPolicy;
+    const { data } = slab;
+    const step = ALGORITHM_IMPLS[policy.algorithm].step(
+      policy,
+      base >= 0
+        ? stateAt(data, base + HEADER + policy.offset, policy.slots, slab.scratch)
+        : undefined,
+      time,
+      cost,
+    );
+    const blocked = base >= 0 ? blockedMs(data, base, time) : 0;
+    if (operation.kind === 'consume' && step.result.allowed && blocked === 0) {
+      const at = base >= 0 ? base : recordFor(slab, index, operation.key, time, expired);
+      if (at < 0) return full(operation.key, policies, time, cost);
+      const target = slab.data;
+      const { state } = step;
+      const from = at + HEADER + policy.offset;
+      for (let i = 0; i < policy.slots; i++) target[from + i] = state[i] as number;
+      target[at + EXPIRES] = step.expiresAt;
+      target[at + BLOCKED] = 0;
+      return { policies: [step.result], blockedMs: 0 };
+    }
+    if (expired !== undefined) release(slab, expired);
+    return { policies: [unconsumed(step.result, cost)], blockedMs: blocked };
+  }
+
+  /** A fresh record for `key`: its expired slot reused in place, or a new one. */
+  function recordFor(
+    slab: Slab,
+    index: Map<string, number>,
+    key: string,
+    time: number,
+    expired: number | undefined,
+  ): number {
+    if (expired === undefined) return allocateBase(slab, index, key, time);
+    const at = expired * slab.stride;
+    slab.data.fill(Number.NaN, at, at + slab.stride);
+    slab.data[at + EXPIRES] = time;
+    slab.data[at + BLOCKED] = 0;
+    return at;
   }
 
   function allocateBase(slab: Slab, index: Map<string, number>, key: string, time: number): number {

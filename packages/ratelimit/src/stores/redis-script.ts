@@ -4,158 +4,187 @@
  * time taken from the Redis server. Each function mirrors its TypeScript twin line by line;
  * the conformance suite and the property tests hold both to the same answers.
  *
- * KEYS[1]: the key's hash. ARGV: operation (c consume, p peek, r refund, b block, x reset),
- * amount (cost or block duration), policy count, then per policy: algorithm, limit, window,
- * burst, state slots; last, only in ARM's own parity tests, a time to use instead of the
- * server's. Hash fields: `b` blocked-until, `1`..`n` the policies' state.
+ * KEYS[1]: the key. ARGV: operation (c consume, p peek, r refund, b block, x reset), amount
+ * (cost or block duration), policy count, the record's `struct` format (`<` and one `d` per
+ * number), then per policy: algorithm, limit, window, burst, state slots; last, only in ARM's
+ * own parity tests, a time to use instead of the server's.
+ *
+ * The key holds one string: the record's numbers packed as doubles with Redis's `struct`
+ * library, `blockedUntil` then each policy's state (NaN for a policy without state). Doubles
+ * round-trip exactly, and packing creates no per-number strings. A decision runs TIME, GET
+ * and, when it consumes, `SET ... PX`: three commands.
+ *
+ * Written for the cost of Redis's Lua: every function, table and string a call creates is
+ * paid on every decision, on the one thread all clients share. So one function holds the
+ * four algorithms as branches, state travels as multiple return values rather than tables,
+ * and the decision's own pass makes the reply.
  * Reply: { consumed, blockedMs, then per policy: allowed, remaining, resetMs, retryAfterMs }.
  */
 export const RATE_LIMIT_SCRIPT = `
-local function fmt(x) return string.format('%.17g', x) end
-local function ceil(x) return math.ceil(x - 1e-9) end
+local ceil, floor, max, min = math.ceil, math.floor, math.max, math.min
 
-local function fixed(p, s, now, cost)
-  local start, count = now, 0
-  if s[1] and now < s[1] + p.window then start, count = s[1], s[2] end
-  local reset = math.max(0, ceil(start + p.window - now))
-  local ok = count + cost <= p.limit
-  local used = count
-  if ok then used = count + cost end
-  local retry = 0
-  if not ok then retry = math.max(1, reset) end
-  return { start, used }, ok, p.limit - used, reset, retry, start + p.window
-end
-
-local function sliding(p, s, now, cost)
-  local w = p.window
-  local start = math.floor(now / w) * w
-  local cur, prev = 0, 0
-  if s[1] == start then cur, prev = s[2], s[3] elseif s[1] == start - w then prev = s[2] end
-  local elapsed = now - start
-  local used = prev * (1 - elapsed / w) + cur
-  local ok = used + cost <= p.limit + 1e-9
-  local after, usedAfter = cur, used
-  if ok then after, usedAfter = cur + cost, used + cost end
-  local resetAt = now
-  if after > 0 then resetAt = start + 2 * w elseif prev > 0 then resetAt = start + w end
-  local reset = math.max(0, ceil(resetAt - now))
-  local retry = 0
-  if not ok then
-    local room = p.limit - cost - cur
-    if cost > p.limit then
-      retry = reset
-    elseif room >= 0 and prev > 0 then
-      retry = w * (1 - room / prev) - elapsed
-    else
-      local nxt = 0
-      if cur > p.limit - cost then nxt = w * (1 - (p.limit - cost) / cur) end
-      retry = w - elapsed + nxt
-    end
-    retry = math.max(1, ceil(retry))
-  end
-  return { start, after, prev }, ok, math.max(0, math.floor(p.limit - usedAfter + 1e-9)), reset, retry, start + 2 * w
-end
-
-local function bucket(p, s, now, cost)
-  local rate = p.limit / p.window
-  local tokens = p.burst
-  if s[1] then tokens = math.min(p.burst, s[1] + math.max(0, now - s[2]) * rate) end
-  local ok = tokens + 1e-9 >= cost
-  local left = tokens
-  if ok then left = tokens - cost end
-  local reset = math.max(0, ceil((p.burst - left) / rate))
-  local retry = 0
-  if not ok then retry = math.max(1, ceil((cost - tokens) / rate)) end
-  return { left, now }, ok, math.max(0, math.floor(left + 1e-9)), reset, retry, now + reset
-end
-
-local function gcra(p, s, now, cost)
-  local interval = p.window / p.limit
-  local tolerance = p.burst * interval
-  local ahead = 0
-  if s[1] then ahead = math.max(0, s[1] - now + s[2]) end
-  local nxt = ahead + cost * interval
-  local ok = nxt <= tolerance * (1 + 1e-12)
-  local kept = ahead
-  if ok then kept = nxt end
-  local retry = 0
-  if not ok then retry = math.max(1, ceil(nxt - tolerance)) end
-  return { now, kept }, ok, math.max(0, math.floor((tolerance - kept) / interval + 1e-9)),
-    math.max(0, ceil(kept)), retry, now + kept
-end
-
-local function refund(p, s, now, amount)
-  if not s[1] then return nil end
-  if p.alg == 'fixed-window' then
-    if now >= s[1] + p.window then return nil end
-    return { s[1], math.max(0, s[2] - amount) }
-  elseif p.alg == 'sliding-window' then
-    local start = math.floor(now / p.window) * p.window
+-- One algorithm step over a policy's state (s1, s2, s3; s1 nil for none). Returns the new
+-- state (three values, the third nil for two-slot algorithms), allowed, remaining, resetMs,
+-- retryAfterMs and when the new state expires. Mirrors src/algorithms/*.ts.
+local function step(alg, limit, w, burst, s1, s2, s3, now, cost)
+  if alg == 'gcra' then
+    local interval = w / limit
+    local tolerance = burst * interval
+    local ahead = 0
+    if s1 then ahead = max(0, s1 - now + s2) end
+    local nxt = ahead + cost * interval
+    local ok = nxt <= tolerance * (1 + 1e-12)
+    local kept = ahead
+    if ok then kept = nxt end
+    local retry = 0
+    if not ok then retry = max(1, ceil(nxt - tolerance - 1e-9)) end
+    return now, kept, nil, ok, max(0, floor((tolerance - kept) / interval + 1e-9)),
+      max(0, ceil(kept - 1e-9)), retry, now + kept
+  elseif alg == 'fixed-window' then
+    local start, count = now, 0
+    if s1 and now < s1 + w then start, count = s1, s2 end
+    local reset = max(0, ceil(start + w - now - 1e-9))
+    local ok = count + cost <= limit
+    local used = count
+    if ok then used = count + cost end
+    local retry = 0
+    if not ok then retry = max(1, reset) end
+    return start, used, nil, ok, limit - used, reset, retry, start + w
+  elseif alg == 'sliding-window' then
+    local start = floor(now / w) * w
     local cur, prev = 0, 0
-    if s[1] == start then cur, prev = s[2], s[3] elseif s[1] == start - p.window then prev = s[2] end
-    if cur == 0 and prev == 0 then return nil end
-    return { start, math.max(0, cur - amount), prev }
-  elseif p.alg == 'token-bucket' then
-    local rate = p.limit / p.window
-    local tokens = math.min(p.burst, math.min(p.burst, s[1] + math.max(0, now - s[2]) * rate) + amount)
-    if tokens >= p.burst then return nil end
-    return { tokens, now }
+    if s1 == start then cur, prev = s2, s3 elseif s1 == start - w then prev = s2 end
+    local elapsed = now - start
+    local used = prev * (1 - elapsed / w) + cur
+    local ok = used + cost <= limit + 1e-9
+    local after, usedAfter = cur, used
+    if ok then after, usedAfter = cur + cost, used + cost end
+    local resetAt = now
+    if after > 0 then resetAt = start + 2 * w elseif prev > 0 then resetAt = start + w end
+    local reset = max(0, ceil(resetAt - now - 1e-9))
+    local retry = 0
+    if not ok then
+      local room = limit - cost - cur
+      if cost > limit then
+        retry = reset
+      elseif room >= 0 and prev > 0 then
+        retry = w * (1 - room / prev) - elapsed
+      else
+        local nxt = 0
+        if cur > limit - cost then nxt = w * (1 - (limit - cost) / cur) end
+        retry = w - elapsed + nxt
+      end
+      retry = max(1, ceil(retry - 1e-9))
+    end
+    return start, after, prev, ok, max(0, floor(limit - usedAfter + 1e-9)), reset, retry,
+      start + 2 * w
   else
-    local ahead = math.max(0, s[1] - now + s[2]) - amount * (p.window / p.limit)
-    if ahead <= 0 then return nil end
-    return { now, ahead }
+    local rate = limit / w
+    local tokens = burst
+    if s1 then tokens = min(burst, s1 + max(0, now - s2) * rate) end
+    local ok = tokens + 1e-9 >= cost
+    local left = tokens
+    if ok then left = tokens - cost end
+    local reset = max(0, ceil((burst - left) / rate - 1e-9))
+    local retry = 0
+    if not ok then retry = max(1, ceil((cost - tokens) / rate - 1e-9)) end
+    return left, now, nil, ok, max(0, floor(left + 1e-9)), reset, retry, now + reset
   end
 end
-
-local steps = { ['fixed-window'] = fixed, ['sliding-window'] = sliding, ['token-bucket'] = bucket, gcra = gcra }
 
 local key = KEYS[1]
 local op = ARGV[1]
-local amount = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
-local now = tonumber(ARGV[4 + n * 5])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-end
-
 if op == 'x' then
   redis.call('DEL', key)
   return { 0, 0 }
 end
 
-local policies, fields, total = {}, { 'b' }, 0
-for i = 1, n do
-  local at = 3 + (i - 1) * 5
-  local p = { alg = ARGV[at + 1], limit = tonumber(ARGV[at + 2]), window = tonumber(ARGV[at + 3]),
-    burst = tonumber(ARGV[at + 4]), slots = tonumber(ARGV[at + 5]), offset = total }
-  total = total + p.slots
-  policies[i] = p
-end
-for j = 1, total do fields[j + 1] = tostring(j) end
-local values = redis.call('HMGET', key, unpack(fields))
-local blocked = tonumber(values[1]) or 0
-
-local function state(p)
-  local s = {}
-  for j = 1, p.slots do s[j] = tonumber(values[p.offset + j + 1]) end
-  return s
+local amount = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local format = ARGV[4]
+local now = tonumber(ARGV[5 + n * 5])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
 
-local function write(writes, p, s)
-  for j = 1, p.slots do
-    local v = ''
-    if s then v = fmt(s[j]) end
-    writes[#writes + 1] = tostring(p.offset + j)
-    writes[#writes + 1] = v
+-- The record: blockedUntil, then each policy's slots; NaN where a policy has no state.
+local total = #format - 2
+local record = redis.call('GET', key)
+if record and #record ~= 8 * (total + 1) then record = nil end
+
+-- One policy, consume or peek: the common case, without the tables of the general path.
+if n == 1 and (op == 'c' or op == 'p') then
+  local blocked, s1, s2, s3 = 0, nil, nil, nil
+  if record then
+    -- For two slots s3 is struct.unpack's next position, which two-slot algorithms ignore.
+    blocked, s1, s2, s3 = struct.unpack(format, record)
+    if s1 ~= s1 then s1 = nil end
   end
+  local n1, n2, n3, ok, remaining, reset, retry, e = step(ARGV[5], tonumber(ARGV[6]),
+    tonumber(ARGV[7]), tonumber(ARGV[8]), s1, s2, s3, now, amount)
+  if op == 'c' and ok and blocked <= now then
+    if total == 3 then record = struct.pack(format, 0, n1, n2, n3)
+    else record = struct.pack(format, 0, n1, n2) end
+    redis.call('SET', key, record, 'PX', max(1, ceil(e - now - 1e-9)))
+    return { 1, 0, 1, remaining, reset, retry }
+  end
+  return { 0, max(0, ceil(blocked - now - 1e-9)), ok and 1 or 0, remaining, reset, retry }
 end
 
-local function reply(consumed, cost, states)
-  local out = { consumed, math.max(0, ceil(blocked - now)) }
+local values
+if record then
+  values = { struct.unpack(format, record) }
+else
+  values = { 0 }
+  for j = 2, total + 1 do values[j] = 0 / 0 end
+end
+local blocked = values[1]
+
+-- A policy's state from values, starting at index at: nil when it has none.
+local function slot(at)
+  local v = values[at]
+  if v ~= v then return nil end
+  return v
+end
+
+if op == 'c' or op == 'p' then
+  -- One pass decides and answers: the reply is the step over the current state.
+  local out = { 0, max(0, ceil(blocked - now - 1e-9)) }
+  local news = { 0 }
+  local all, expires, at = blocked <= now, 0, 2
   for i = 1, n do
-    local p = policies[i]
-    local _, ok, remaining, reset, retry = steps[p.alg](p, states[i], now, cost)
+    local a = 5 + (i - 1) * 5
+    local slots = tonumber(ARGV[a + 4])
+    local n1, n2, n3, ok, remaining, reset, retry, e = step(ARGV[a], tonumber(ARGV[a + 1]),
+      tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), slot(at), values[at + 1], values[at + 2],
+      now, amount)
+    news[at], news[at + 1] = n1, n2
+    if slots == 3 then news[at + 2] = n3 end
+    at = at + slots
+    all = all and ok
+    if e > expires then expires = e end
+    out[#out + 1] = ok and 1 or 0
+    out[#out + 1] = remaining
+    out[#out + 1] = reset
+    out[#out + 1] = retry
+  end
+  if op == 'p' or not all then return out end
+  redis.call('SET', key, struct.pack(format, unpack(news)), 'PX', max(1, ceil(expires - now - 1e-9)))
+  out[1], out[2] = 1, 0
+  return out
+end
+
+-- The figures of every policy as the record stands, for refund and block.
+local function reply()
+  local out = { 0, max(0, ceil(blocked - now - 1e-9)) }
+  local at = 2
+  for i = 1, n do
+    local a = 5 + (i - 1) * 5
+    local _, _, _, ok, remaining, reset, retry = step(ARGV[a], tonumber(ARGV[a + 1]),
+      tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), slot(at), values[at + 1], values[at + 2],
+      now, 1)
+    at = at + tonumber(ARGV[a + 4])
     out[#out + 1] = ok and 1 or 0
     out[#out + 1] = remaining
     out[#out + 1] = reset
@@ -164,54 +193,56 @@ local function reply(consumed, cost, states)
   return out
 end
 
-local current = {}
-for i = 1, n do current[i] = state(policies[i]) end
-
-if op == 'c' or op == 'p' then
-  local news, expires, all = {}, 0, blocked <= now
-  for i = 1, n do
-    local p = policies[i]
-    local s, ok, _, _, _, e = steps[p.alg](p, current[i], now, amount)
-    news[i] = s
-    all = all and ok
-    if e > expires then expires = e end
-  end
-  if op == 'p' or not all then return reply(0, amount, current) end
-  local writes = { 'b', '0' }
-  for i = 1, n do write(writes, policies[i], news[i]) end
-  redis.call('HSET', key, unpack(writes))
-  redis.call('PEXPIRE', key, math.max(1, ceil(expires - now)))
-  blocked = 0
-  return reply(1, amount, current)
-end
-
 if op == 'r' then
-  local writes, expires = {}, blocked
+  local expires, at = blocked, 2
   for i = 1, n do
-    local p = policies[i]
-    local s = refund(p, current[i], now, amount)
-    write(writes, p, s)
-    if s then
-      local _, _, _, _, _, e = steps[p.alg](p, s, now, 0)
-      if e > expires then expires = e end
-      current[i] = s
-    else
-      current[i] = {}
+    local a = 5 + (i - 1) * 5
+    local alg, limit, w, burst = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
+      tonumber(ARGV[a + 3])
+    local slots = tonumber(ARGV[a + 4])
+    local s1, s2, s3 = slot(at), values[at + 1], values[at + 2]
+    local n1, n2, n3
+    if s1 then
+      if alg == 'fixed-window' then
+        if now < s1 + w then n1, n2 = s1, max(0, s2 - amount) end
+      elseif alg == 'sliding-window' then
+        local start = floor(now / w) * w
+        local cur, prev = 0, 0
+        if s1 == start then cur, prev = s2, s3 elseif s1 == start - w then prev = s2 end
+        if cur ~= 0 or prev ~= 0 then n1, n2, n3 = start, max(0, cur - amount), prev end
+      elseif alg == 'token-bucket' then
+        local rate = limit / w
+        local tokens = min(burst, min(burst, s1 + max(0, now - s2) * rate) + amount)
+        if tokens < burst then n1, n2 = tokens, now end
+      else
+        local ahead = max(0, s1 - now + s2) - amount * (w / limit)
+        if ahead > 0 then n1, n2 = now, ahead end
+      end
     end
+    if n1 then
+      local _, _, _, _, _, _, _, e = step(alg, limit, w, burst, n1, n2, n3, now, 0)
+      if e > expires then expires = e end
+      values[at], values[at + 1] = n1, n2
+      if slots == 3 then values[at + 2] = n3 end
+    else
+      for j = at, at + slots - 1 do values[j] = 0 / 0 end
+    end
+    at = at + slots
   end
   if expires > now then
-    redis.call('HSET', key, unpack(writes))
-    redis.call('PEXPIRE', key, math.max(1, ceil(expires - now)))
+    redis.call('SET', key, struct.pack(format, unpack(values, 1, total + 1)), 'PX',
+      max(1, ceil(expires - now - 1e-9)))
   else
     redis.call('DEL', key)
   end
-  return reply(0, 1, current)
+  return reply()
 end
 
 -- block
-blocked = math.max(blocked, now + amount)
-redis.call('HSET', key, 'b', fmt(blocked))
+blocked = max(blocked, now + amount)
+values[1] = blocked
 local ttl = redis.call('PTTL', key)
-redis.call('PEXPIRE', key, math.max(ttl, ceil(blocked - now)))
-return reply(0, 1, current)
+redis.call('SET', key, struct.pack(format, unpack(values, 1, total + 1)), 'PX',
+  max(ttl, ceil(blocked - now - 1e-9)))
+return reply()
 `;

@@ -641,8 +641,22 @@ function createView(core: Core, prefix: string): Cache {
         return found.value as V;
       }
       emit(core.hooks, 'miss', { key: k });
-      if (core.leaseTtl === 0) return await load(key, k, loader, options);
-      return await loadUnderLease(key, k, remote, loader, options);
+      try {
+        if (core.leaseTtl === 0) return await load(key, k, loader, options);
+        return await loadUnderLease(key, k, remote, loader, options);
+      } catch (error) {
+        // The stale entry read here, not the in-process copy: an invalidation from another
+        // instance may drop that copy while the loader runs.
+        if (
+          found !== undefined &&
+          !(error instanceof AbortedError) &&
+          servesOnError(found, core.now())
+        ) {
+          emit(core.hooks, 'staleServed', { key: k, reason: 'error' });
+          return found.value as V;
+        }
+        throw error;
+      }
     };
     const flight = run().finally(() => {
       if (core.inflight.get(k) === flight) core.inflight.delete(k);

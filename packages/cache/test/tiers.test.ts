@@ -187,6 +187,26 @@ describe.each(CLIENT_KINDS)('two instances over Redis with %s', (kind) => {
     expect(b.hooks.staleServed).toHaveBeenCalledWith({ key: 'stale:k', reason: 'error' });
   });
 
+  it('serves the stale Redis entry even when an invalidation drops the local copy mid-load', async () => {
+    let time = Date.now();
+    const a = await instance({ namespace: 'late', now: () => time });
+    const b = await instance({ namespace: 'late', now: () => time });
+    await a.cache.set('k', 'old', { ttl: 1_000, staleIfError: 60_000 });
+    time += 5_000;
+    const value = await b.cache.getOrSet('k', async () => {
+      // Another instance's invalidation of this key arrives while the loader runs.
+      await redis.raw([
+        'PUBLISH',
+        `${prefix}~bus`,
+        JSON.stringify({ i: 'another-instance', o: 'drop', k: ['late:k'] }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new Error('down');
+    });
+    expect(value).toBe('old');
+    expect(b.hooks.staleServed).toHaveBeenCalledWith({ key: 'late:k', reason: 'error' });
+  });
+
   it('reports an unserializable value and keeps it in process', async () => {
     const a = await instance({ namespace: 'ser' });
     const fn = () => 1;

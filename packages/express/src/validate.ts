@@ -47,6 +47,7 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
       body: req,
       contentType: req.headers['content-type'],
       contentLength: req.headers['content-length'],
+      transferEncoding: req.headers['transfer-encoding'],
     }).then((body) => {
       req.body = body;
       next();

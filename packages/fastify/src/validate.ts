@@ -55,6 +55,7 @@ const plugin: FastifyPluginAsync<ArmValidateOptions> = (app, options) => {
       body: payload,
       contentType: request.headers['content-type'],
       contentLength: request.headers['content-length'],
+      transferEncoding: request.headers['transfer-encoding'],
     }).then(
       (body) => {
         done(null, body);

@@ -18,6 +18,11 @@ export interface JsonBodySource {
   readonly contentType: string | undefined;
   /** The `Content-Length` header, when the client declared one. */
   readonly contentLength?: string | number | undefined;
+  /**
+   * The `Transfer-Encoding` header. With neither it nor `Content-Length`, an HTTP/1.1 request
+   * has no body, and the stream is not read at all.
+   */
+  readonly transferEncoding?: string | undefined;
 }
 
 /** Reads and parses one JSON body; `undefined` for an empty body. */
@@ -45,7 +50,8 @@ export type JsonBodyReader = (source: JsonBodySource) => Promise<unknown>;
 export function createJsonBodyReader(limits: JsonLimits = {}): JsonBodyReader {
   const parse = createJsonParser(limits);
   const maxBytes = limits.maxBytes ?? DEFAULT_JSON_LIMITS.maxBytes;
-  return async ({ body, contentType, contentLength }) => {
+  return async ({ body, contentType, contentLength, transferEncoding }) => {
+    if (contentLength === undefined && transferEncoding === undefined) return undefined;
     const declared = contentLength === undefined ? undefined : Number(contentLength);
     if (declared === 0) return undefined;
     if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);

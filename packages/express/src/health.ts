@@ -3,8 +3,7 @@
  * shedding (a 503 problem while `health.shouldShed()`), and graceful shutdown wired to the
  * HTTP server: on SIGTERM readiness fails, in-flight requests finish, cleanup runs.
  */
-import { ServiceUnavailableError } from '@arm/errors';
-import { createShutdown } from '@arm/health';
+import { createShutdown, DEFAULT_PROBE_PATHS, shedError } from '@arm/health';
 import type { Health, Shutdown, ShutdownOptions, ShutdownServer } from '@arm/health';
 import { Router } from 'express';
 import type { Request, RequestHandler } from 'express';
@@ -31,16 +30,6 @@ export interface HealthRoutesOptions {
   readonly authorize?: (req: Request) => boolean;
 }
 
-/** The 503 for a shed request, with the health object's `Retry-After`. */
-function shedError(health: Pick<Health, 'shedResponse'>): Error {
-  const { body, headers } = health.shedResponse;
-  return new ServiceUnavailableError(body.detail, {
-    headers: { 'retry-after': headers['retry-after'] ?? '10' },
-  });
-}
-
-const DEFAULT_PATHS = { live: '/health/live', ready: '/health/ready', startup: '/health/startup' };
-
 /**
  * A router answering the probes in health+json. Mount it before rate limiting and load
  * shedding, so probes are never refused.
@@ -55,7 +44,7 @@ const DEFAULT_PATHS = { live: '/health/live', ready: '/health/ready', startup: '
  */
 export function healthRoutes(health: Health, options: HealthRoutesOptions = {}): Router {
   const router = Router();
-  const paths = { ...DEFAULT_PATHS, ...options.paths };
+  const paths = { ...DEFAULT_PROBE_PATHS, ...options.paths };
   for (const probe of ['live', 'ready', 'startup'] as const) {
     const path = paths[probe];
     if (path === false) continue;

@@ -3,8 +3,7 @@
  * shedding (a 503 problem while `health.shouldShed()`), and graceful shutdown wired to the
  * Fastify server: on SIGTERM readiness fails, in-flight requests finish, cleanup runs.
  */
-import { ServiceUnavailableError } from '@arm/errors';
-import { createShutdown } from '@arm/health';
+import { createShutdown, DEFAULT_PROBE_PATHS, shedError } from '@arm/health';
 import type { Health, ProbeOptions, Shutdown, ShutdownOptions } from '@arm/health';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -52,19 +51,9 @@ export interface ArmHealthOptions {
   readonly shutdown?: false | Omit<ShutdownOptions, 'server' | 'health'>;
 }
 
-/** The 503 for a shed request, with the health object's `Retry-After`. */
-function shedError(health: Pick<Health, 'shedResponse'>): Error {
-  const { body, headers } = health.shedResponse;
-  return new ServiceUnavailableError(body.detail, {
-    headers: { 'retry-after': headers['retry-after'] ?? '10' },
-  });
-}
-
-const DEFAULT_PATHS = { live: '/health/live', ready: '/health/ready', startup: '/health/startup' };
-
 const plugin: FastifyPluginAsync<ArmHealthOptions> = (app, options) => {
   const { health, authorize, shed = true } = options;
-  const paths = { ...DEFAULT_PATHS, ...options.paths };
+  const paths = { ...DEFAULT_PROBE_PATHS, ...options.paths };
   const probePaths = new Set<string>();
   for (const probe of ['live', 'ready', 'startup'] as const) {
     const path = paths[probe];

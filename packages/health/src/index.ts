@@ -40,6 +40,7 @@ export type {
   PressureReason,
   PressureSample,
 } from './pressure';
+export { DEFAULT_PROBE_PATHS, shedError } from './adapter-helpers';
 export { createShutdown } from './shutdown';
 export type {
   CleanupHook,

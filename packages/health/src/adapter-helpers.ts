@@ -6,11 +6,14 @@ import { ServiceUnavailableError } from '@arm/errors';
 import type { Health } from './health';
 
 /** The paths adapters serve the probes on unless told otherwise. */
-export const DEFAULT_PROBE_PATHS = Object.freeze({
-  live: '/health/live',
-  ready: '/health/ready',
-  startup: '/health/startup',
-} as const);
+export const DEFAULT_PROBE_PATHS: {
+  /** The liveness probe's path. */
+  readonly live: '/health/live';
+  /** The readiness probe's path. */
+  readonly ready: '/health/ready';
+  /** The startup probe's path. */
+  readonly startup: '/health/startup';
+} = Object.freeze({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' });
 
 /**
  * The 503 for a request shed under load, with the health object's `Retry-After`; adapters

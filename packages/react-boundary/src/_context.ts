@@ -1,17 +1,23 @@
-/** The context through which hooks reach the nearest `ErrorBoundary`. */
-import { createContext } from 'react';
-
-/** What a boundary offers the hooks below it. */
-export interface BoundaryApi {
-  /** How many boundaries deep this one is, from 1: the rejection bridge picks the deepest. */
-  readonly depth: number;
-  /** Shows the boundary's fallback for an error. */
-  readonly show: (error: unknown) => void;
-  /** Clears the boundary's error. */
-  readonly reset: (...args: unknown[]) => void;
-  /** Whether the boundary takes an unhandled rejection with this reason. */
-  readonly accepts: (reason: unknown) => boolean;
-}
+/**
+ * The context through which hooks and the rejection bridge reach the nearest `ErrorBoundary`.
+ * Its value is the boundary itself: they use only its public members (`setState`, `props`,
+ * `context`, `resetErrorBoundary`), so no second object per boundary is needed.
+ */
+import { createContext } from './_deps';
+import type { ErrorBoundary } from './error-boundary';
 
 /** The nearest boundary, or null outside any. */
-export const BoundaryContext = createContext<BoundaryApi | null>(null);
+export const BoundaryContext = createContext<ErrorBoundary | null>(null);
+
+/**
+ * Shows a boundary's fallback for a value thrown outside rendering: the boundary renders a
+ * component that throws the value, so React catches it like a render error (reported once,
+ * with a component stack).
+ */
+export function showError(boundary: ErrorBoundary, value: unknown): void {
+  boundary.setState({
+    thrown: () => {
+      throw value;
+    },
+  });
+}

@@ -7,18 +7,18 @@
  */
 const KEY = Symbol.for('@arm/react-boundary.eventIds');
 
-function eventIds(): WeakMap<object, string> {
-  const store = globalThis as unknown as Record<symbol, WeakMap<object, string> | undefined>;
-  return (store[KEY] ??= new WeakMap());
-}
+/** `globalThis` as holding the map, which whichever copy of the package needs it first creates. */
+type Shared = Record<symbol, WeakMap<object, string> | undefined>;
 
 /** The event id an error was reported under, if it was. */
 export function eventIdOf(error: unknown): string | undefined {
   // WeakMap#get answers undefined for primitives rather than throwing.
-  return eventIds().get(error as object);
+  return ((globalThis as unknown as Shared)[KEY] ??= new WeakMap()).get(error as object);
 }
 
 /** Records that an error was reported under an event id (thrown primitives cannot be marked). */
 export function markReported(error: unknown, eventId: string): void {
-  if (typeof error === 'object' && error !== null) eventIds().set(error, eventId);
+  if (typeof error === 'object' && error !== null) {
+    ((globalThis as unknown as Shared)[KEY] ??= new WeakMap()).set(error, eventId);
+  }
 }

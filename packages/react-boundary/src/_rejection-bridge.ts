@@ -1,32 +1,40 @@
 /**
- * The opt-in bridge from `unhandledrejection` events to boundaries. Every mounted boundary
- * registers; one window listener exists while any is registered. A rejection goes to the
- * deepest boundary whose `captureUnhandledRejections` accepts it (the latest registered among
- * equals), and its default logging is prevented, since the boundary and React report it from
- * then on. Without a boundary that opted in, rejections are left alone.
+ * The opt-in bridge from `unhandledrejection` events to boundaries. Every mounted boundary is
+ * in `mounted`; the first one to mount adds `onRejection` to the page, where it stays (with no
+ * boundary accepting a rejection it does nothing). A rejection goes to the deepest boundary
+ * whose `captureUnhandledRejections` accepts it (the latest mounted among equals), and its
+ * default logging is prevented, since the boundary and React report it from then on. Without
+ * a boundary that opted in, rejections are left alone.
  */
-import type { BoundaryApi } from './_context';
+import { showError } from './_context';
+import type { ErrorBoundary } from './error-boundary';
 
-type RejectionTarget = Pick<BoundaryApi, 'depth' | 'accepts' | 'show'>;
+/**
+ * The mounted boundaries, in the order they mounted: a boundary adds itself on mount and
+ * deletes itself on unmount, so this also tells whether one is mounted.
+ */
+export const mounted = new Set<ErrorBoundary>();
 
-const targets: RejectionTarget[] = [];
-
-function onRejection(event: PromiseRejectionEvent): void {
-  let chosen: RejectionTarget | undefined;
-  for (const target of targets) {
-    if ((!chosen || target.depth >= chosen.depth) && target.accepts(event.reason)) chosen = target;
-  }
-  if (!chosen) return;
-  event.preventDefault();
-  chosen.show(event.reason);
+/** How many boundaries deep a boundary is, from 1: its context is the boundary above it. */
+function depthOf(boundary: ErrorBoundary | null | undefined): number {
+  return boundary ? depthOf(boundary.context) + 1 : 0;
 }
 
-/** Registers a boundary; returns the function that unregisters it. */
-export function registerRejectionTarget(target: RejectionTarget): () => void {
-  targets.push(target);
-  if (targets.length === 1) addEventListener('unhandledrejection', onRejection);
-  return () => {
-    targets.splice(targets.indexOf(target), 1);
-    if (targets.length === 0) removeEventListener('unhandledrejection', onRejection);
-  };
+/** The page's `unhandledrejection` listener. */
+export function onRejection(event: PromiseRejectionEvent): void {
+  let chosen: ErrorBoundary | undefined;
+  // A Set iterates in insertion order, so `>=` picks the latest mounted among equals.
+  for (const target of mounted) {
+    const capture = target.props.captureUnhandledRejections;
+    if (
+      depthOf(target) >= depthOf(chosen) &&
+      (typeof capture === 'function' ? capture(event.reason) : capture)
+    ) {
+      chosen = target;
+    }
+  }
+  if (chosen) {
+    event.preventDefault();
+    showError(chosen, event.reason);
+  }
 }

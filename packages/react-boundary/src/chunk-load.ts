@@ -8,6 +8,13 @@
 const CHUNK_FAILURE =
   /ChunkLoadError|Loading (CSS )?chunk|dynamically imported|module script failed|preload CSS/i;
 
+/** What an error may carry; anything thrown may lack any of it. */
+interface ErrorLike {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly cause?: unknown;
+}
+
 /**
  * Tells whether an error is a failed chunk load, looking through its `cause` chain.
  *
@@ -20,14 +27,12 @@ const CHUNK_FAILURE =
  */
 export function isChunkLoadError(error: unknown): boolean {
   // Five causes deep at most: a cause chain may be cyclic.
-  for (let depth = 0; depth < 5 && error instanceof Object; depth++) {
-    const { name, message, cause } = error as {
-      name?: unknown;
-      message?: unknown;
-      cause?: unknown;
-    };
-    if (CHUNK_FAILURE.test(`${String(name)}: ${String(message)}`)) return true;
-    error = cause;
+  for (
+    let current = error as ErrorLike | undefined, depth = 0;
+    depth < 5 && current instanceof Object;
+    current = current.cause as ErrorLike | undefined, depth++
+  ) {
+    if (CHUNK_FAILURE.test(`${String(current.name)}: ${String(current.message)}`)) return true;
   }
   return false;
 }
@@ -42,11 +47,9 @@ export const RELOAD_KEY = '@arm/react-boundary.chunkReload';
  * @returns Whether it reloaded.
  */
 export function reloadOnce(reload: () => void, now = Date.now()): boolean {
-  let storage: Storage;
   try {
-    storage = sessionStorage;
-    if (now - Number(storage.getItem(RELOAD_KEY)) < 10_000) return false;
-    storage.setItem(RELOAD_KEY, String(now));
+    if (now - Number(sessionStorage.getItem(RELOAD_KEY)) < 10_000) return false;
+    sessionStorage.setItem(RELOAD_KEY, String(now));
   } catch {
     // No storage (server, privacy mode): never reload, since a loop could not be stopped.
     return false;

@@ -3,7 +3,7 @@
  * may be said, shows the event id and offers a retry. In production it shows the message of
  * exposed errors only (4xx and the like), and never a stack.
  */
-import { createElement as h, useEffect, useRef } from 'react';
+import { h } from './_deps';
 import type { ReactNode } from 'react';
 import type { FallbackProps } from './error-boundary';
 
@@ -50,15 +50,6 @@ export interface DefaultFallbackProps extends FallbackProps {
   readonly labels?: Partial<FallbackLabels> | undefined;
 }
 
-const LABELS: FallbackLabels = {
-  title: 'Something went wrong',
-  message: 'An unexpected error occurred.',
-  retry: 'Try again',
-  retrying: 'Retrying…',
-  reference: 'Reference:',
-  details: 'Details',
-};
-
 /**
  * An accessible fallback: `role="alert"`, focused when shown, with a retry button.
  *
@@ -73,29 +64,39 @@ const LABELS: FallbackLabels = {
  * </ErrorBoundary>
  * ```
  */
-export function DefaultFallback(props: DefaultFallbackProps): ReactNode {
-  const { error, eventId, production, componentStack, nextRetryMs, resetErrorBoundary } = props;
-  const labels = { ...LABELS, ...props.labels };
-  const alert = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    alert.current?.focus();
-  }, []);
+export function DefaultFallback({
+  error,
+  eventId,
+  production,
+  componentStack,
+  nextRetryMs,
+  resetErrorBoundary,
+  // The English defaults (see `FallbackLabels`), each replaced by the label given.
+  labels: {
+    title = 'Something went wrong',
+    message = 'An unexpected error occurred.',
+    retry = 'Try again',
+    retrying = 'Retrying…',
+    reference = 'Reference:',
+    details = 'Details',
+  } = {},
+}: DefaultFallbackProps): ReactNode {
   const original = error.cause instanceof Error ? error.cause : error;
   // createElement rather than JSX: it keeps this entry within its size budget.
   return h(
     'div',
-    { role: 'alert', tabIndex: -1, ref: alert },
-    h('h2', null, labels.title),
-    h('p', null, error.expose || !production ? error.message : labels.message),
-    eventId !== undefined && h('p', null, labels.reference, ' ', h('code', null, eventId)),
+    { role: 'alert', tabIndex: -1, ref: focus },
+    h('h2', null, title),
+    h('p', null, error.expose || !production ? error.message : message),
+    eventId !== undefined && h('p', null, reference, ' ', h('code', null, eventId)),
     !production &&
       h(
         'details',
         null,
-        h('summary', null, labels.details),
+        h('summary', null, details),
         h('pre', null, original.stack, componentStack),
       ),
-    nextRetryMs !== undefined && h('p', null, labels.retrying),
+    nextRetryMs !== undefined && h('p', null, retrying),
     h(
       'button',
       {
@@ -104,7 +105,16 @@ export function DefaultFallback(props: DefaultFallbackProps): ReactNode {
           resetErrorBoundary();
         },
       },
-      labels.retry,
+      retry,
     ),
   );
+}
+
+/**
+ * Moves the focus to the alert when it appears. A ref callback defined once, so React calls it
+ * on mount only (a new function each render would refocus on every render); it needs no
+ * `useRef` and `useEffect`, which keeps the entry small.
+ */
+function focus(alert: HTMLDivElement | null): void {
+  alert?.focus();
 }

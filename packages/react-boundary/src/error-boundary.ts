@@ -6,15 +6,13 @@
  * change of `resetKeys` (also after an error thrown on mount); retries retryable errors with
  * backoff; and reloads the page once on a chunk-load failure.
  */
-import { Component, createElement as h } from 'react';
+import { Component, h, toAppError } from './_deps';
 import type { ComponentType, ErrorInfo, ReactNode } from 'react';
-import { toAppError } from '@arm/errors';
 import type { AppError } from '@arm/errors';
 import { isProductionDefault } from './_env';
 import { eventIdOf } from './_event-ids';
 import { BoundaryContext } from './_context';
-import type { BoundaryApi } from './_context';
-import { registerRejectionTarget } from './_rejection-bridge';
+import { mounted, onRejection } from './_rejection-bridge';
 import { isChunkLoadError, reloadOnce } from './chunk-load';
 import { DefaultFallback } from './default-fallback';
 
@@ -193,26 +191,16 @@ type Caught = Pick<FallbackProps, 'error'> &
   Partial<Pick<FallbackProps, 'componentStack' | 'eventId' | 'nextRetryMs'>>;
 
 interface ErrorBoundaryState {
-  /** A value `show` was given, rethrown in render so that React catches it as ours. */
-  readonly thrown?: { readonly value: unknown } | undefined;
+  /** A component throwing the value given to `showError`, rendered in place of the children. */
+  readonly thrown?: (() => never) | undefined;
   /** The caught error; undefined while the children render. */
   readonly caught?: Caught | undefined;
-  /** The reset keys of the render that failed; `UNSET` until recorded. */
-  readonly keys?: readonly unknown[] | undefined | typeof UNSET;
   /** Automatic retries so far. */
   readonly retryCount: number;
-  /** The last reset made by a change of keys, for `onReset`. */
-  readonly keyReset?: ResetDetails;
 }
-
-const UNSET = Symbol();
 
 function keysChanged(a: readonly unknown[] = [], b: readonly unknown[] = []): boolean {
   return a.length !== b.length || a.some((item, index) => !Object.is(item, b[index]));
-}
-
-function Rethrow({ value }: { value: unknown }): never {
-  throw value;
 }
 
 /**
@@ -239,64 +227,29 @@ function Rethrow({ value }: { value: unknown }): never {
 export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundaryState> {
   /** @internal */
   static override contextType = BoundaryContext;
-  /** @internal */
-  declare context: BoundaryApi | null;
+  /** The boundary above this one, if any. @internal */
+  declare context: ErrorBoundary | null;
 
   /** @internal */
   override state: ErrorBoundaryState = { retryCount: 0 };
 
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private unregister: (() => void) | undefined;
-  /**
-   * Whether the boundary is mounted. A scheduled retry checks it rather than being cleared on
-   * unmount: StrictMode unmounts and remounts a boundary right after an error on mount, and
-   * the retry must survive that.
-   */
-  private mounted = false;
+  // What only the class uses is `#private`: minifiers shorten those names, not others.
+  /** The scheduled automatic retry. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal */
   static getDerivedStateFromError(value: unknown): Partial<ErrorBoundaryState> {
-    return { thrown: undefined, caught: { error: toAppError(value) }, keys: UNSET };
-  }
-
-  /** @internal */
-  static getDerivedStateFromProps(
-    { resetKeys }: ErrorBoundaryProps,
-    { caught, keys }: ErrorBoundaryState,
-  ): Partial<ErrorBoundaryState> | null {
-    // Record the keys of the render that failed, then reset on their first change.
-    if (!caught) return null;
-    if (keys === UNSET) return { keys: resetKeys };
-    return keysChanged(keys, resetKeys)
-      ? {
-          caught: undefined,
-          retryCount: 0,
-          keyReset: { reason: 'keys', prev: keys, next: resetKeys },
-        }
-      : null;
+    return { thrown: undefined, caught: { error: toAppError(value) } };
   }
 
   /** Clears the error and renders the children again; `onReset` gets the arguments. */
   resetErrorBoundary = (...args: unknown[]): void => {
-    if (this.state.caught) this.reset({ reason: 'imperative-api', args }, 0);
+    if (this.state.caught) this.#reset({ reason: 'imperative-api', args });
   };
 
-  /** What hooks below reach, and what the rejection bridge picks from. */
-  private api: BoundaryApi = {
-    // React passes the context to the constructor, so the parent boundary is known here.
-    depth: ((this as { context?: BoundaryApi | null }).context?.depth ?? 0) + 1,
-    show: (value) => {
-      this.setState({ thrown: { value } });
-    },
-    reset: this.resetErrorBoundary,
-    accepts: (reason) => {
-      const capture = this.props.captureUnhandledRejections;
-      return typeof capture === 'function' ? capture(reason) : Boolean(capture);
-    },
-  };
-
-  private reset(details: ResetDetails, retryCount: number): void {
-    clearTimeout(this.timer);
+  /** Cancels a scheduled retry, tells `onReset`, then renders the children again. */
+  #reset(details: ResetDetails, retryCount = 0): void {
+    clearTimeout(this.#timer);
     this.props.onReset?.(details);
     this.setState({ caught: undefined, retryCount });
   }
@@ -309,17 +262,27 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
       reporter?.report(thrown, { source: 'boundary', componentStack, boundary: name }) ??
       eventIdOf(thrown);
     const { error } = this.state.caught as Caught;
+    const attempt = this.state.retryCount + 1;
     let nextRetryMs: number | undefined;
-    clearTimeout(this.timer);
-    if (isChunkLoadError(thrown) && reloadOnChunkError) {
-      reloadOnce(reloadOnChunkError === true ? reloadPage : reloadOnChunkError);
+    clearTimeout(this.#timer);
+    if (reloadOnChunkError && isChunkLoadError(thrown)) {
+      reloadOnce(
+        reloadOnChunkError === true
+          ? () => {
+              location.reload();
+            }
+          : reloadOnChunkError,
+      );
     } else if (retry && error.retryable) {
-      const { max = 3, delayMs = defaultDelay } = retry === true ? {} : retry;
-      const attempt = this.state.retryCount + 1;
+      // The default delay is the documented `500 * 2 ** (attempt - 1)`, capped at 10 s.
+      const { max = 3, delayMs = (n: number) => Math.min(250 * 2 ** n, 10_000) } =
+        retry === true ? {} : retry;
       if (attempt <= max) {
         nextRetryMs = delayMs(attempt);
-        this.timer = setTimeout(() => {
-          if (this.mounted) this.reset({ reason: 'retry', attempt }, attempt);
+        this.#timer = setTimeout(() => {
+          // Checked rather than the timer cleared on unmount: StrictMode unmounts and remounts a
+          // boundary right after an error on mount, and the retry must survive that.
+          if (mounted.has(this)) this.#reset({ reason: 'retry', attempt }, attempt);
         }, nextRetryMs);
       }
     }
@@ -329,23 +292,28 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
 
   /** @internal */
   override componentDidMount(): void {
-    this.mounted = true;
-    this.unregister = registerRejectionTarget(this.api);
+    mounted.add(this);
+    // The rejection bridge's one listener: adding it again is a no-op.
+    addEventListener('unhandledrejection', onRejection);
   }
 
   /** @internal */
-  override componentDidUpdate(_: ErrorBoundaryProps, previous: ErrorBoundaryState): void {
-    const { keyReset } = this.state;
-    if (keyReset && keyReset !== previous.keyReset) {
-      clearTimeout(this.timer);
-      this.props.onReset?.(keyReset);
+  override componentDidUpdate(
+    { resetKeys: prev }: ErrorBoundaryProps,
+    { caught }: ErrorBoundaryState,
+  ): void {
+    // Reset on the first change of the keys while the fallback shows, also when the error was
+    // thrown on mount. Keys that changed in the update that threw do not count: the fallback
+    // was not shown before it.
+    const next = this.props.resetKeys;
+    if (caught && this.state.caught && keysChanged(prev, next)) {
+      this.#reset({ reason: 'keys', prev, next });
     }
   }
 
   /** @internal */
   override componentWillUnmount(): void {
-    this.mounted = false;
-    this.unregister?.();
+    mounted.delete(this);
   }
 
   /** @internal */
@@ -354,7 +322,7 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
     const { children, FallbackComponent, fallbackRender, fallback, production } = this.props;
     let content = children;
     if (thrown) {
-      content = h(Rethrow, thrown);
+      content = h(thrown);
     } else if (caught) {
       const props = {
         ...caught,
@@ -370,14 +338,6 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, ErrorBoundarySt
             ? fallback
             : h(DefaultFallback, props);
     }
-    return h(BoundaryContext.Provider, { value: this.api }, content);
+    return h(BoundaryContext.Provider, { value: this }, content);
   }
-}
-
-function reloadPage(): void {
-  location.reload();
-}
-
-function defaultDelay(attempt: number): number {
-  return Math.min(500 * 2 ** (attempt - 1), 10_000);
 }

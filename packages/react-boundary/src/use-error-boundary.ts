@@ -2,9 +2,8 @@
  * `useErrorBoundary`: the way errors outside rendering (event handlers, promises, timers)
  * reach the nearest boundary, and the way a fallback or a child resets it.
  */
-import { useContext, useEffect, useMemo, useRef } from 'react';
-import { ConfigurationError } from '@arm/errors';
-import { BoundaryContext } from './_context';
+import { ConfigurationError, useContext, useEffect, useMemo, useRef } from './_deps';
+import { BoundaryContext, showError } from './_context';
 
 /** What {@link useErrorBoundary} returns. */
 export interface ErrorBoundaryHandle {
@@ -46,25 +45,29 @@ export interface ErrorBoundaryHandle {
  */
 export function useErrorBoundary(): ErrorBoundaryHandle {
   const boundary = useContext(BoundaryContext);
+  // Created by the first `run`; aborted and dropped on unmount, so that StrictMode's remount
+  // starts again with a fresh one.
   const controller = useRef<AbortController | null>(null);
-  useEffect(() => {
-    const current = new AbortController();
-    controller.current = current;
-    return () => {
-      current.abort();
-    };
-  }, []);
+  useEffect(
+    () => () => {
+      controller.current?.abort();
+      controller.current = null;
+    },
+    [],
+  );
   const handle = useMemo(
     () =>
       boundary && {
-        showBoundary: boundary.show,
-        resetBoundary: boundary.reset,
+        showBoundary: (error: unknown) => {
+          showError(boundary, error);
+        },
+        resetBoundary: boundary.resetErrorBoundary,
         run: async <T>(work: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)) => {
           const signal = (controller.current ??= new AbortController()).signal;
           try {
             return await (typeof work === 'function' ? work(signal) : work);
           } catch (error) {
-            if (!signal.aborted) boundary.show(error);
+            if (!signal.aborted) showError(boundary, error);
             return undefined;
           }
         },

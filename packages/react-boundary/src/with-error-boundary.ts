@@ -1,5 +1,5 @@
 /** `withErrorBoundary`: wraps a component in an `ErrorBoundary`, forwarding props and ref. */
-import { createElement, forwardRef } from 'react';
+import { forwardRef, h } from './_deps';
 import type {
   ComponentType,
   ForwardRefExoticComponent,
@@ -8,6 +8,11 @@ import type {
 } from 'react';
 import { ErrorBoundary } from './error-boundary';
 import type { ErrorBoundaryProps } from './error-boundary';
+
+/** A forwardRef or memo component is an object: its name is that of its render function. */
+interface Named {
+  readonly render?: { readonly name?: string };
+}
 
 /**
  * Wraps a component in an {@link ErrorBoundary}.
@@ -23,14 +28,13 @@ import type { ErrorBoundaryProps } from './error-boundary';
  */
 export function withErrorBoundary<P extends object>(
   Wrapped: ComponentType<P>,
-  boundaryProps: Omit<ErrorBoundaryProps, 'children'> = {},
+  boundaryProps?: Omit<ErrorBoundaryProps, 'children'>,
 ): ForwardRefExoticComponent<PropsWithoutRef<P> & RefAttributes<unknown>> {
   const WithBoundary = forwardRef<unknown, PropsWithoutRef<P>>((props, ref) =>
-    createElement(ErrorBoundary, boundaryProps, createElement(Wrapped, { ...(props as P), ref })),
+    h(ErrorBoundary, boundaryProps, h(Wrapped, { ...(props as P), ref })),
   );
-  // A forwardRef or memo component is an object: its name is that of its render function.
-  const { render } = Wrapped as { render?: { name?: string } };
-  const name = Wrapped.displayName ?? (Wrapped.name || (render?.name ?? '') || 'Component');
+  const name =
+    Wrapped.displayName ?? (Wrapped.name || ((Wrapped as Named).render?.name ?? '') || 'Component');
   WithBoundary.displayName = `withErrorBoundary(${name})`;
   return WithBoundary as ForwardRefExoticComponent<PropsWithoutRef<P> & RefAttributes<unknown>>;
 }

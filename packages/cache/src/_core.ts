@@ -20,6 +20,12 @@ import type { RemoteTier } from './remote-tier';
 const MAX_TTL = 2_147_483_647;
 /** Above this many invalidated tags the in-process tier is reset instead of growing. */
 const MAX_TRACKED_TAGS = 10_000;
+/**
+ * The options of every in-process read. lru-cache writes `status` into the options object of
+ * each `get`; its default is a new object per call, which costs the hit path about a quarter of
+ * its instructions (counted with callgrind). It holds nothing between reads.
+ */
+const GET_OPTIONS: LRUCache.GetOptions<string, Entry, unknown> = {};
 
 /** One cached value with its deadlines, as kept in the process. */
 export interface Entry {
@@ -185,7 +191,7 @@ export class Core {
 
   /** The in-process entry, unless a tag invalidated it. */
   read(full: string, now: number): Entry | undefined {
-    const entry = this.memory.get(full);
+    const entry = this.memory.get(full, GET_OPTIONS);
     if (entry === undefined) return undefined;
     if (now >= entry.end) {
       // lru-cache keeps no TTLs of its own (its `get` stays cheap); expired entries go here

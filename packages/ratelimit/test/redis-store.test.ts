@@ -77,6 +77,43 @@ describe('Redis store', () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it("sets a key's TTL only when its state needs a later one, at a whole second", async () => {
+    /** When a key expires, in Redis's own milliseconds (TIME and PTTL in one transaction). */
+    const expiresAt = async (key: string) => {
+      const [[, time], [, pttl]] = (await client.multi().time().pttl(key).exec()) as [
+        [null, [string, string]],
+        [null, number],
+      ];
+      return Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) + pttl;
+    };
+    const fixed = createRateLimiter({
+      name: 'ttl',
+      policies: { algorithm: 'fixed-window', limit: 5, windowMs: 60_000 },
+      store: createRedisStore({ client }),
+    });
+    await fixed.consume('a');
+    // The window's state matters for a minute; its end is rounded up to a whole second.
+    expect([0, 1, 999]).toContain((await expiresAt('arm:rl:{ttl:a}')) % 1000);
+    expect(await client.pttl('arm:rl:{ttl:a}')).toBeGreaterThan(59_000);
+    expect(await client.pttl('arm:rl:{ttl:a}')).toBeLessThanOrEqual(61_000);
+    // A request in the same window needs no later expiry: the key keeps its TTL, whoever set it.
+    await client.pexpire('arm:rl:{ttl:a}', 200_000);
+    await fixed.consume('a');
+    expect(await client.pttl('arm:rl:{ttl:a}')).toBeGreaterThan(199_000);
+
+    const gcra = createRateLimiter({
+      name: 'ttl',
+      policies: { algorithm: 'gcra', limit: 5, windowMs: 60_000 },
+      store: createRedisStore({ client }),
+    });
+    // One request of 5 per minute matters for 12 s; each one more moves the expiry later.
+    await gcra.consume('b');
+    expect(await client.pttl('arm:rl:{ttl:b}')).toBeLessThanOrEqual(13_000);
+    for (let i = 0; i < 4; i++) await gcra.consume('b');
+    expect(await client.pttl('arm:rl:{ttl:b}')).toBeGreaterThan(59_000);
+    expect([0, 1, 999]).toContain((await expiresAt('arm:rl:{ttl:b}')) % 1000);
+  });
+
   it('works with node-redis the same way', async () => {
     const nodeClient = createClient({ url: redis.url });
     await nodeClient.connect();

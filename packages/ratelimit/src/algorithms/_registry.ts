@@ -1,9 +1,9 @@
 import type { Algorithm } from '../policy';
-import { fixedWindow } from './fixed-window';
-import { gcra } from './gcra';
-import { slidingWindow } from './sliding-window';
-import { tokenBucket } from './token-bucket';
-import type { AlgorithmImpl } from './types';
+import { decideFixedWindow, fixedWindow } from './fixed-window';
+import { decideGcra, gcra } from './gcra';
+import { decideSlidingWindow, slidingWindow } from './sliding-window';
+import { decideTokenBucket, tokenBucket } from './token-bucket';
+import type { AlgorithmImpl, Kernel } from './types';
 
 /** Every algorithm by name. */
 export const ALGORITHM_IMPLS: Readonly<Record<Algorithm, AlgorithmImpl>> = {
@@ -11,4 +11,12 @@ export const ALGORITHM_IMPLS: Readonly<Record<Algorithm, AlgorithmImpl>> = {
   'sliding-window': slidingWindow,
   'token-bucket': tokenBucket,
   gcra,
+};
+
+/** Every algorithm's kernel by name: the memory store's allocation-free path. */
+export const KERNELS: Readonly<Record<Algorithm, Kernel>> = {
+  'fixed-window': decideFixedWindow,
+  'sliding-window': decideSlidingWindow,
+  'token-bucket': decideTokenBucket,
+  gcra: decideGcra,
 };

@@ -6,7 +6,26 @@
  * fractional intervals to them stays exact where adding them to a timestamp near 1.7e12
  * would round. No window boundaries, and an exact `Retry-After`.
  */
-import type { AlgorithmImpl } from './types';
+import { stepOf } from './_kernel';
+import type { AlgorithmImpl, Kernel } from './types';
+
+/** The GCRA decision over state `[epoch, offset]` passed as numbers. */
+export const decideGcra: Kernel = (policy, s0, s1, _s2, nowMs, cost, out) => {
+  const { burst, limit, windowMs } = policy;
+  const interval = windowMs / limit;
+  const tolerance = burst * interval;
+  const ahead = aheadOf(s0, s1, nowMs);
+  const next = ahead + cost * interval;
+  const allowed = next <= tolerance * (1 + 1e-12);
+  const kept = allowed ? next : ahead;
+  out.allowed = allowed;
+  out.remaining = Math.max(0, Math.floor((tolerance - kept) / interval + 1e-9));
+  out.resetMs = Math.max(0, Math.ceil(kept - 1e-9));
+  out.retryAfterMs = allowed ? 0 : Math.max(1, Math.ceil(next - tolerance - 1e-9));
+  out.expiresAt = nowMs + kept;
+  out.s0 = nowMs;
+  out.s1 = kept;
+};
 
 /**
  * GCRA: each unit due one emission interval after the last, `burst` units of slack. State `[epoch, offset]`.
@@ -18,37 +37,17 @@ import type { AlgorithmImpl } from './types';
  * ```
  */
 export const gcra: AlgorithmImpl = {
-  step(policy, state, nowMs, cost) {
-    const { burst, limit, windowMs } = policy;
-    const interval = windowMs / limit;
-    const tolerance = burst * interval;
-    const ahead = aheadOf(state, nowMs);
-    const next = ahead + cost * interval;
-    const allowed = next <= tolerance * (1 + 1e-12);
-    const kept = allowed ? next : ahead;
-    return {
-      state: [nowMs, kept],
-      expiresAt: nowMs + kept,
-      result: {
-        policy: policy.name,
-        allowed,
-        limit,
-        remaining: Math.max(0, Math.floor((tolerance - kept) / interval + 1e-9)),
-        resetMs: Math.max(0, Math.ceil(kept - 1e-9)),
-        retryAfterMs: allowed ? 0 : Math.max(1, Math.ceil(next - tolerance - 1e-9)),
-        windowMs,
-      },
-    };
-  },
+  step: stepOf(decideGcra, 2),
 
   refund(policy, state, nowMs, amount) {
-    const ahead = aheadOf(state, nowMs) - amount * (policy.windowMs / policy.limit);
+    const ahead =
+      (state === undefined ? 0 : aheadOf(state[0] as number, state[1] as number, nowMs)) -
+      amount * (policy.windowMs / policy.limit);
     return ahead <= 0 ? undefined : [nowMs, ahead];
   },
 };
 
 /** How far the TAT lies ahead of `nowMs`; 0 when it has passed or there is no state. */
-function aheadOf(state: readonly number[] | undefined, nowMs: number): number {
-  if (state === undefined) return 0;
-  return Math.max(0, (state[0] as number) - nowMs + (state[1] as number));
+function aheadOf(epoch: number, offset: number, nowMs: number): number {
+  return Number.isNaN(epoch) ? 0 : Math.max(0, epoch - nowMs + offset);
 }

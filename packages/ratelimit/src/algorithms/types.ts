@@ -38,3 +38,38 @@ export interface AlgorithmImpl {
     amount: number,
   ): number[] | undefined;
 }
+
+/**
+ * What one decision of a {@link Kernel} leaves, written into an object the caller reuses so
+ * that the memory store decides without allocating.
+ *
+ * @internal
+ */
+export interface Outcome {
+  allowed: boolean;
+  remaining: number;
+  resetMs: number;
+  retryAfterMs: number;
+  /** When the new state no longer matters. */
+  expiresAt: number;
+  /** The state to keep if the request is consumed (`s2` unused by two-slot algorithms). */
+  s0: number;
+  s1: number;
+  s2: number;
+}
+
+/**
+ * An algorithm's decision over state passed as numbers (`s0` NaN for no state): the one
+ * implementation behind both `step` and the memory store's hot path.
+ *
+ * @internal
+ */
+export type Kernel = (
+  policy: CompiledPolicy,
+  s0: number,
+  s1: number,
+  s2: number,
+  nowMs: number,
+  cost: number,
+  out: Outcome,
+) => void;

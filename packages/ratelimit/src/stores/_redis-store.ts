@@ -51,7 +51,7 @@ export interface RedisStoreOptions {
 type Runner = <R>(key: string, args: string[], then: (reply: unknown) => R) => Promise<R>;
 
 /**
- * Creates a Redis store.
+ * Creates a Redis store. It needs Redis 6.0 or later: its script writes with `SET ... KEEPTTL`.
  *
  * @param options - The client and the key prefix.
  * @returns The store; pass it to `createRateLimiter({ store })`.
@@ -87,23 +87,21 @@ export function redisStore(options: RedisStoreOptions, nowForTests?: () => numbe
     apply(operation: StoreOperation): Promise<StoreResult> {
       const { kind, namespace, key, policies } = operation;
       if (policies !== lastPolicies) {
-        const last = policies[policies.length - 1];
-        const numbers = 1 + (last === undefined ? 0 : last.offset + last.slots);
-        policyArgs = [String(policies.length), `<${'d'.repeat(numbers)}`];
-        for (const policy of policies) {
-          policyArgs.push(
-            policy.algorithm,
-            String(policy.limit),
-            String(policy.windowMs),
-            String(policy.burst),
-            String(policy.slots),
-          );
-        }
+        policyArgs = policies.flatMap((policy) => {
+          const args = [policy.algorithm, String(policy.limit), String(policy.windowMs)];
+          // Only the bucket algorithms have a burst of their own.
+          if (policy.algorithm === 'token-bucket' || policy.algorithm === 'gcra') {
+            args.push(String(policy.burst));
+          }
+          return args;
+        });
         lastPolicies = policies;
       }
+      const amount =
+        kind === 'block' ? operation.durationMs : kind === 'reset' ? 1 : operation.cost;
+      // The operation's letter and its amount, left out when it is 1: one argument.
       const args = [
-        OPERATION_CODES[kind],
-        String(kind === 'block' ? operation.durationMs : kind === 'reset' ? 0 : operation.cost),
+        amount === 1 ? OPERATION_CODES[kind] : OPERATION_CODES[kind] + String(amount),
         ...policyArgs,
       ];
       if (nowForTests) args.push(String(nowForTests()));
@@ -115,12 +113,25 @@ export function redisStore(options: RedisStoreOptions, nowForTests?: () => numbe
 /** The script's reply as the store's answer. */
 function parse(operation: StoreOperation, reply: unknown): StoreResult {
   const { kind, policies } = operation;
-  if (!Array.isArray(reply) || reply.length !== 2 + (kind === 'reset' ? 0 : 4 * policies.length)) {
-    throw new Error(
-      `[@arm/ratelimit] unexpected reply from the rate limit script: ${JSON.stringify(reply)}`,
-    );
-  }
+  if (!Array.isArray(reply)) throw unexpected(reply);
   const numbers = reply as unknown[];
+  // The short reply of a one-policy consume that was allowed and counted.
+  if (kind === 'consume' && numbers.length === 2 && policies.length === 1) {
+    const policy = policies[0] as CompiledPolicy;
+    const result: PolicyResult = {
+      policy: policy.name,
+      allowed: true,
+      limit: policy.limit,
+      remaining: Number(numbers[0]),
+      resetMs: Number(numbers[1]),
+      retryAfterMs: 0,
+      windowMs: policy.windowMs,
+    };
+    return { policies: [result], blockedMs: 0 };
+  }
+  if (numbers.length !== 2 + (kind === 'reset' ? 0 : 4 * policies.length)) {
+    throw unexpected(reply);
+  }
   const consumed = Number(numbers[0]) === 1;
   const cost = kind === 'consume' || kind === 'peek' ? operation.cost : 1;
   const count = kind === 'reset' ? 0 : policies.length;
@@ -140,6 +151,12 @@ function parse(operation: StoreOperation, reply: unknown): StoreResult {
     results[i] = consumed ? result : unconsumed(result, cost);
   }
   return { policies: results, blockedMs: Number(numbers[1]) };
+}
+
+function unexpected(reply: unknown): Error {
+  return new Error(
+    `[@arm/ratelimit] unexpected reply from the rate limit script: ${JSON.stringify(reply)}`,
+  );
 }
 
 const OPERATION_CODES: Readonly<Record<StoreOperation['kind'], string>> = {

@@ -5,9 +5,11 @@
  * of new keys cannot reset anyone's count; when it is full, new keys are denied or allowed
  * uncounted, as configured, and a hook says so.
  */
+import { coarseNow } from '../_clock';
 import { optionError } from '../_option-error';
-import { ALGORITHM_IMPLS } from '../algorithms/_registry';
-import type { AlgorithmStep } from '../algorithms/types';
+import { ALGORITHM_IMPLS, KERNELS } from '../algorithms/_registry';
+import { newOutcome, policyResult } from '../algorithms/_kernel';
+import type { Outcome } from '../algorithms/types';
 import type { CompiledPolicy } from '../policy';
 import type { PolicyResult } from '../result';
 import type { CountOperation, RateLimitStore, StoreOperation, StoreResult } from '../store';
@@ -44,7 +46,8 @@ export interface MemoryStoreOptions {
   readonly fullRetryAfterMs?: number;
   /**
    * The clock, in milliseconds.
-   * @defaultValue `Date.now`
+   * @defaultValue `Date.now`, read at most once per millisecond timer tick and at least every
+   * 256 decisions (a clock read costs about as much as a decision)
    */
   readonly now?: () => number;
   /** Hooks; a throwing hook never breaks a decision. */
@@ -71,8 +74,8 @@ interface Slab {
   readonly free: number[];
   top: number;
   cursor: number;
-  /** Where a policy's state is read for the algorithm; reused by every call. */
-  readonly scratch: number[];
+  /** Where each policy's kernel writes its decision; reused by every call. */
+  readonly outcomes: readonly Outcome[];
 }
 
 const EXPIRES = 0;
@@ -80,6 +83,8 @@ const BLOCKED = 1;
 const HEADER = 2;
 const SWEEP_PER_INSERT = 2;
 const SWEEP_WHEN_FULL = 1024;
+/** As many as `compilePolicies` accepts. */
+const MAX_POLICIES = 8;
 
 /**
  * Creates a bounded in-memory store.
@@ -94,7 +99,12 @@ const SWEEP_WHEN_FULL = 1024;
  * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const { maxKeys = 100_000, whenFull = 'deny', fullRetryAfterMs = 1000, now = Date.now } = options;
+  const {
+    maxKeys = 100_000,
+    whenFull = 'deny',
+    fullRetryAfterMs = 1000,
+    now = coarseNow,
+  } = options;
   if (!Number.isInteger(maxKeys) || maxKeys < 1)
     optionError('maxKeys', 'a positive integer', maxKeys);
   // Checked at run time too: options may come from untyped configuration.
@@ -121,7 +131,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         free: [],
         top: 0,
         cursor: 0,
-        scratch: [0, 0, 0],
+        outcomes: Array.from({ length: MAX_POLICIES }, newOutcome),
       };
       slabs.set(stride, slab);
     }
@@ -268,49 +278,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           blockedMs: blockedMs(data, base, time),
         };
       }
-      default: {
-        const { cost } = operation;
-        const count = policies.length;
-        if (count === 1) return applyOne(operation, slab, index, base, expired, time);
-        const steps = new Array<AlgorithmStep>(count);
-        const results = new Array<PolicyResult>(count);
-        let allowed = true;
-        for (let i = 0; i < count; i++) {
-          const policy = policies[i] as CompiledPolicy;
-          const state =
-            base >= 0
-              ? stateAt(data, base + HEADER + policy.offset, policy.slots, slab.scratch)
-              : undefined;
-          const step = ALGORITHM_IMPLS[policy.algorithm].step(policy, state, time, cost);
-          allowed &&= step.result.allowed;
-          steps[i] = step;
-          results[i] = step.result;
-        }
-        const blocked = base >= 0 ? blockedMs(data, base, time) : 0;
-        if (operation.kind === 'consume' && allowed && blocked === 0) {
-          const at = base >= 0 ? base : recordFor(slab, index, key, time, expired);
-          if (at < 0) return full(key, policies, time, cost);
-          let expiresAt = 0;
-          for (let i = 0; i < count; i++) {
-            const policy = policies[i] as CompiledPolicy;
-            const step = steps[i] as AlgorithmStep;
-            writeState(slab.data, at + HEADER + policy.offset, policy.slots, step.state);
-            if (step.expiresAt > expiresAt) expiresAt = step.expiresAt;
-          }
-          slab.data[at + EXPIRES] = expiresAt;
-          slab.data[at + BLOCKED] = 0;
-          return { policies: results, blockedMs: 0 };
-        }
-        if (expired !== undefined) release(slab, expired);
-        // Nothing consumed: a policy that would have allowed keeps its units.
-        for (let i = 0; i < count; i++) results[i] = unconsumed(results[i] as PolicyResult, cost);
-        return { policies: results, blockedMs: blocked };
-      }
+      default:
+        return count(operation, slab, index, base, expired, time);
     }
   }
 
-  /** `consume` and `peek` for a limiter of one policy: the common case, without the loops. */
-  function applyOne(
+  /**
+   * `consume` and `peek`, the hot path: kernels decide over the record's numbers into the
+   * slab's reused outcomes, so a decision allocates only its answer.
+   */
+  function count(
     operation: CountOperation,
     slab: Slab,
     index: Map<string, number>,
@@ -319,30 +296,50 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     time: number,
   ): StoreResult {
     const { cost, policies } = operation;
-    const policy = policies[0] as CompiledPolicy;
-    const { data } = slab;
-    const step = ALGORITHM_IMPLS[policy.algorithm].step(
-      policy,
-      base >= 0
-        ? stateAt(data, base + HEADER + policy.offset, policy.slots, slab.scratch)
-        : undefined,
-      time,
-      cost,
-    );
+    const { data, outcomes } = slab;
+    const n = policies.length;
+    let allowed = true;
+    for (let i = 0; i < n; i++) {
+      const policy = policies[i] as CompiledPolicy;
+      const at = base + HEADER + policy.offset;
+      KERNELS[policy.algorithm](
+        policy,
+        base >= 0 ? (data[at] as number) : Number.NaN,
+        base >= 0 ? (data[at + 1] as number) : Number.NaN,
+        base >= 0 && policy.slots === 3 ? (data[at + 2] as number) : Number.NaN,
+        time,
+        cost,
+        outcomes[i] as Outcome,
+      );
+      allowed &&= (outcomes[i] as Outcome).allowed;
+    }
     const blocked = base >= 0 ? blockedMs(data, base, time) : 0;
-    if (operation.kind === 'consume' && step.result.allowed && blocked === 0) {
+    const consumed = operation.kind === 'consume' && allowed && blocked === 0;
+    if (consumed) {
       const at = base >= 0 ? base : recordFor(slab, index, operation.key, time, expired);
       if (at < 0) return full(operation.key, policies, time, cost);
+      // Read again: recordFor may have grown the slab.
       const target = slab.data;
-      const { state } = step;
-      const from = at + HEADER + policy.offset;
-      for (let i = 0; i < policy.slots; i++) target[from + i] = state[i] as number;
-      target[at + EXPIRES] = step.expiresAt;
+      let expiresAt = 0;
+      for (let i = 0; i < n; i++) {
+        const policy = policies[i] as CompiledPolicy;
+        const out = outcomes[i] as Outcome;
+        const from = at + HEADER + policy.offset;
+        target[from] = out.s0;
+        target[from + 1] = out.s1;
+        if (policy.slots === 3) target[from + 2] = out.s2;
+        if (out.expiresAt > expiresAt) expiresAt = out.expiresAt;
+      }
+      target[at + EXPIRES] = expiresAt;
       target[at + BLOCKED] = 0;
-      return { policies: [step.result], blockedMs: 0 };
+    } else if (expired !== undefined) release(slab, expired);
+    // Nothing consumed: a policy that would have allowed keeps its units.
+    const refunded = consumed ? 0 : cost;
+    const results = new Array<PolicyResult>(n);
+    for (let i = 0; i < n; i++) {
+      results[i] = policyResult(policies[i] as CompiledPolicy, outcomes[i] as Outcome, refunded);
     }
-    if (expired !== undefined) release(slab, expired);
-    return { policies: [unconsumed(step.result, cost)], blockedMs: blocked };
+    return { policies: results, blockedMs: blocked };
   }
 
   /** A fresh record for `key`: its expired slot reused in place, or a new one. */
@@ -354,30 +351,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     expired: number | undefined,
   ): number {
     if (expired === undefined) return allocateBase(slab, index, key, time);
-    const at = expired * slab.stride;
-    slab.data.fill(Number.NaN, at, at + slab.stride);
-    slab.data[at + EXPIRES] = time;
-    slab.data[at + BLOCKED] = 0;
-    return at;
+    return emptyRecord(slab, expired * slab.stride, time);
   }
 
   function allocateBase(slab: Slab, index: Map<string, number>, key: string, time: number): number {
     const slot = allocate(slab, index, key, time);
     if (slot === undefined) return -1;
-    const at = slot * slab.stride;
-    slab.data.fill(Number.NaN, at, at + slab.stride);
-    slab.data[at + EXPIRES] = time;
-    slab.data[at + BLOCKED] = 0;
-    return at;
+    return emptyRecord(slab, slot * slab.stride, time);
   }
 
-  return {
-    name: 'memory',
-    apply,
-    get size() {
-      return size;
-    },
-  };
+  // `size` is defined on a plain object, not written as a getter in a literal: V8 keeps such a
+  // literal in dictionary mode, and every `store.apply` would then be a generic lookup.
+  return Object.defineProperty({ name: 'memory', apply }, 'size', {
+    get: () => size,
+    enumerable: true,
+  }) as MemoryStore;
+}
+
+/**
+ * Clears the record at `at`: no block, no state. A loop rather than `fill`, whose call costs
+ * more than the few numbers of a record.
+ */
+function emptyRecord(slab: Slab, at: number, time: number): number {
+  const { data, stride } = slab;
+  data[at + EXPIRES] = time;
+  data[at + BLOCKED] = 0;
+  for (let i = HEADER; i < stride; i++) data[at + i] = Number.NaN;
+  return at;
 }
 
 /** Results as they stand, for refund and block answers. */
@@ -399,19 +399,10 @@ export function unconsumed(result: PolicyResult, cost: number): PolicyResult {
   return result.allowed ? { ...result, remaining: result.remaining + cost } : result;
 }
 
-/**
- * A policy's state, read into `into`: algorithms only read the state they are given, so one
- * scratch array per record size serves every call.
- */
-function stateAt(
-  data: Float64Array,
-  at: number,
-  slots: number,
-  into: number[] = [],
-): number[] | undefined {
+/** A policy's state as the record holds it, or `undefined` when it has none. */
+function stateAt(data: Float64Array, at: number, slots: number): number[] | undefined {
   if (Number.isNaN(data[at])) return undefined;
-  for (let i = 0; i < slots; i++) into[i] = data[at + i] as number;
-  return into;
+  return Array.from(data.subarray(at, at + slots));
 }
 
 function writeState(

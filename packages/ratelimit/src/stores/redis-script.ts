@@ -4,29 +4,45 @@
  * time taken from the Redis server. Each function mirrors its TypeScript twin line by line;
  * the conformance suite and the property tests hold both to the same answers.
  *
- * KEYS[1]: the key. ARGV: operation (c consume, p peek, r refund, b block, x reset), amount
- * (cost or block duration), policy count, the record's `struct` format (`<` and one `d` per
- * number), then per policy: algorithm, limit, window, burst, state slots; last, only in ARM's
- * own parity tests, a time to use instead of the server's.
+ * KEYS[1]: the key. ARGV[1]: the operation's letter (c consume, p peek, r refund, b block,
+ * x reset) followed by its amount (cost or block duration), which is left out when it is 1.
+ * Then per policy: algorithm, limit, window, and for `token-bucket` and `gcra` the burst (a
+ * window algorithm's burst is its limit); last, only in ARM's own parity tests, a time to use
+ * instead of the server's (one argument left over, where a policy has at least three). The
+ * script derives the rest: each policy's state slots from its algorithm, and the record's
+ * `struct` format from the slots. Every argument Redis parses and hands to Lua as a string
+ * costs on both sides, so there are as few as the decision needs; and they are short strings,
+ * not one binary blob of the policies: ioredis writes a command with a Buffer argument
+ * through a slower path, which costs the client more than the few string-to-number
+ * conversions the blob would save the server.
  *
  * The key holds one string: the record's numbers packed as doubles with Redis's `struct`
- * library, `blockedUntil` then each policy's state (NaN for a policy without state). Doubles
- * round-trip exactly, and packing creates no per-number strings. A decision runs TIME, GET
- * and, when it consumes, `SET ... PX`: three commands.
+ * library: `expiresAt` (when the key's TTL ends, a whole second), `blockedUntil`, then each
+ * policy's state (NaN for a policy without state). Doubles round-trip exactly, and packing
+ * creates no per-number strings. A decision runs TIME, GET and, when it consumes, one SET.
+ * That SET keeps the key's TTL (`KEEPTTL`, Redis 6.0 or later) while `expiresAt` is late
+ * enough for the new state, and otherwise sets it (`PX`) to the state's expiry rounded up to
+ * a whole second: the script costs Redis about a sixth more when every write sets `PX`, and
+ * the rounding lets a busy key set its TTL about once a second rather than on every request.
  *
  * Written for the cost of Redis's Lua: every function, table and string a call creates is
  * paid on every decision, on the one thread all clients share. So one function holds the
  * four algorithms as branches, state travels as multiple return values rather than tables,
  * and the decision's own pass makes the reply.
- * Reply: { consumed, blockedMs, then per policy: allowed, remaining, resetMs, retryAfterMs }.
+ * Reply: { consumed, blockedMs, then per policy: allowed, remaining, resetMs, retryAfterMs },
+ * or, for the most common answer, a one-policy consume that was allowed and counted, only
+ * { remaining, resetMs }.
  */
 export const RATE_LIMIT_SCRIPT = `
-local ceil, floor, max, min = math.ceil, math.floor, math.max, math.min
+local ceil, floor, max, min, sub = math.ceil, math.floor, math.max, math.min, string.sub
 
 -- One algorithm step over a policy's state (s1, s2, s3; s1 nil for none). Returns the new
 -- state (three values, the third nil for two-slot algorithms), allowed, remaining, resetMs,
 -- retryAfterMs and when the new state expires. Mirrors src/algorithms/*.ts.
 local function step(alg, limit, w, burst, s1, s2, s3, now, cost)
+  -- Its own locals, not the chunk's: a function with upvalues costs more to create, and an
+  -- EVAL script creates its functions on every run.
+  local ceil, floor, max, min = math.ceil, math.floor, math.max, math.min
   if alg == 'gcra' then
     local interval = w / limit
     local tolerance = burst * interval
@@ -93,53 +109,94 @@ local function step(alg, limit, w, burst, s1, s2, s3, now, cost)
 end
 
 local key = KEYS[1]
-local op = ARGV[1]
+local head = ARGV[1]
+local op = sub(head, 1, 1)
 if op == 'x' then
   redis.call('DEL', key)
   return { 0, 0 }
 end
 
-local amount = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
-local format = ARGV[4]
-local now = tonumber(ARGV[5 + n * 5])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+-- Numbers arrive as strings; adding 0 converts one for about half the cost of tonumber (a
+-- call of a C function).
+local amount = 1
+if #head > 1 then amount = sub(head, 2) + 0 end
+
+-- Count the policies: each takes three arguments, four for the bucket algorithms. One
+-- argument left over is the parity tests' time.
+local argc = #ARGV
+local n, a = 0, 2
+while a < argc do
+  n = n + 1
+  if ARGV[a] == 'gcra' or ARGV[a] == 'token-bucket' then a = a + 4 else a = a + 3 end
 end
-
--- The record: blockedUntil, then each policy's slots; NaN where a policy has no state.
-local total = #format - 2
+local now
+if a == argc then
+  now = ARGV[argc] + 0
+else
+  local t = redis.call('TIME')
+  now = t[1] * 1000 + t[2] / 1000
+end
 local record = redis.call('GET', key)
-if record and #record ~= 8 * (total + 1) then record = nil end
 
--- One policy, consume or peek: the common case, without the tables of the general path.
+-- One policy, consume or peek: the common case, without the tables of the general path. The
+-- record's format is a constant per slot count: sliding window keeps three, the others two.
 if n == 1 and (op == 'c' or op == 'p') then
-  local blocked, s1, s2, s3 = 0, nil, nil, nil
-  if record then
+  local alg = ARGV[2]
+  local limit = ARGV[3] + 0
+  local burst = limit
+  if alg == 'gcra' or alg == 'token-bucket' then burst = ARGV[5] + 0 end
+  local format, size = '<dddd', 32
+  if alg == 'sliding-window' then format, size = '<ddddd', 40 end
+  local expires, blocked, s1, s2, s3 = 0, 0, nil, nil, nil
+  if record and #record == size then
     -- For two slots s3 is struct.unpack's next position, which two-slot algorithms ignore.
-    blocked, s1, s2, s3 = struct.unpack(format, record)
+    expires, blocked, s1, s2, s3 = struct.unpack(format, record)
     if s1 ~= s1 then s1 = nil end
   end
-  local n1, n2, n3, ok, remaining, reset, retry, e = step(ARGV[5], tonumber(ARGV[6]),
-    tonumber(ARGV[7]), tonumber(ARGV[8]), s1, s2, s3, now, amount)
+  local n1, n2, n3, ok, remaining, reset, retry, e = step(alg, limit, ARGV[4] + 0, burst, s1,
+    s2, s3, now, amount)
   if op == 'c' and ok and blocked <= now then
-    if total == 3 then record = struct.pack(format, 0, n1, n2, n3)
-    else record = struct.pack(format, 0, n1, n2) end
-    redis.call('SET', key, record, 'PX', max(1, ceil(e - now - 1e-9)))
-    return { 1, 0, 1, remaining, reset, retry }
+    local keep = e <= expires
+    if not keep then expires = ceil(e / 1000) * 1000 end
+    if size == 40 then record = struct.pack(format, expires, 0, n1, n2, n3)
+    else record = struct.pack(format, expires, 0, n1, n2) end
+    if keep then redis.call('SET', key, record, 'KEEPTTL')
+    else redis.call('SET', key, record, 'PX', max(1, ceil(expires - now - 1e-9))) end
+    return { remaining, reset }
   end
   return { 0, max(0, ceil(blocked - now - 1e-9)), ok and 1 or 0, remaining, reset, retry }
 end
+
+-- The policy whose arguments start at ARGV[a]: algorithm, limit, window, burst, its state
+-- slots, and where the next policy's arguments start.
+local function policy(a)
+  local alg, limit = ARGV[a], ARGV[a + 1] + 0
+  if alg == 'gcra' or alg == 'token-bucket' then
+    return alg, limit, ARGV[a + 2] + 0, ARGV[a + 3] + 0, 2, a + 4
+  end
+  if alg == 'sliding-window' then return alg, limit, ARGV[a + 2] + 0, limit, 3, a + 3 end
+  return alg, limit, ARGV[a + 2] + 0, limit, 2, a + 3
+end
+
+-- The record: expiresAt, blockedUntil, then each policy's slots; NaN where a policy has no
+-- state.
+local total = 0
+a = 2
+for i = 1, n do
+  local _, _, _, _, slots, nxt = policy(a)
+  total, a = total + slots, nxt
+end
+local format = '<' .. string.rep('d', total + 2)
+if record and #record ~= 8 * (total + 2) then record = nil end
 
 local values
 if record then
   values = { struct.unpack(format, record) }
 else
-  values = { 0 }
-  for j = 2, total + 1 do values[j] = 0 / 0 end
+  values = { 0, 0 }
+  for j = 3, total + 2 do values[j] = 0 / 0 end
 end
-local blocked = values[1]
+local blocked = values[2]
 
 -- A policy's state from values, starting at index at: nil when it has none.
 local function slot(at)
@@ -148,29 +205,40 @@ local function slot(at)
   return v
 end
 
+-- Writes values (whose first is the key's expiresAt) as the record, for a state that matters
+-- until needed: the key keeps its TTL when that is late enough, else gets a later one.
+local function write(values, needed)
+  if needed <= values[1] then
+    redis.call('SET', key, struct.pack(format, unpack(values, 1, total + 2)), 'KEEPTTL')
+  else
+    values[1] = ceil(needed / 1000) * 1000
+    redis.call('SET', key, struct.pack(format, unpack(values, 1, total + 2)), 'PX',
+      max(1, ceil(values[1] - now - 1e-9)))
+  end
+end
+
 if op == 'c' or op == 'p' then
   -- One pass decides and answers: the reply is the step over the current state.
   local out = { 0, max(0, ceil(blocked - now - 1e-9)) }
-  local news = { 0 }
-  local all, expires, at = blocked <= now, 0, 2
+  local news = { values[1], 0 }
+  local all, needed, at = blocked <= now, 0, 3
+  a = 2
   for i = 1, n do
-    local a = 5 + (i - 1) * 5
-    local slots = tonumber(ARGV[a + 4])
-    local n1, n2, n3, ok, remaining, reset, retry, e = step(ARGV[a], tonumber(ARGV[a + 1]),
-      tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), slot(at), values[at + 1], values[at + 2],
-      now, amount)
+    local alg, limit, w, burst, slots, nxt = policy(a)
+    local n1, n2, n3, ok, remaining, reset, retry, e = step(alg, limit, w, burst, slot(at),
+      values[at + 1], values[at + 2], now, amount)
     news[at], news[at + 1] = n1, n2
     if slots == 3 then news[at + 2] = n3 end
-    at = at + slots
+    at, a = at + slots, nxt
     all = all and ok
-    if e > expires then expires = e end
+    if e > needed then needed = e end
     out[#out + 1] = ok and 1 or 0
     out[#out + 1] = remaining
     out[#out + 1] = reset
     out[#out + 1] = retry
   end
   if op == 'p' or not all then return out end
-  redis.call('SET', key, struct.pack(format, unpack(news)), 'PX', max(1, ceil(expires - now - 1e-9)))
+  write(news, needed)
   out[1], out[2] = 1, 0
   return out
 end
@@ -178,13 +246,13 @@ end
 -- The figures of every policy as the record stands, for refund and block.
 local function reply()
   local out = { 0, max(0, ceil(blocked - now - 1e-9)) }
-  local at = 2
+  local at = 3
+  a = 2
   for i = 1, n do
-    local a = 5 + (i - 1) * 5
-    local _, _, _, ok, remaining, reset, retry = step(ARGV[a], tonumber(ARGV[a + 1]),
-      tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), slot(at), values[at + 1], values[at + 2],
-      now, 1)
-    at = at + tonumber(ARGV[a + 4])
+    local alg, limit, w, burst, slots, nxt = policy(a)
+    local _, _, _, ok, remaining, reset, retry = step(alg, limit, w, burst, slot(at),
+      values[at + 1], values[at + 2], now, 1)
+    at, a = at + slots, nxt
     out[#out + 1] = ok and 1 or 0
     out[#out + 1] = remaining
     out[#out + 1] = reset
@@ -194,12 +262,10 @@ local function reply()
 end
 
 if op == 'r' then
-  local expires, at = blocked, 2
+  local needed, at = blocked, 3
+  a = 2
   for i = 1, n do
-    local a = 5 + (i - 1) * 5
-    local alg, limit, w, burst = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
-      tonumber(ARGV[a + 3])
-    local slots = tonumber(ARGV[a + 4])
+    local alg, limit, w, burst, slots, nxt = policy(a)
     local s1, s2, s3 = slot(at), values[at + 1], values[at + 2]
     local n1, n2, n3
     if s1 then
@@ -221,28 +287,21 @@ if op == 'r' then
     end
     if n1 then
       local _, _, _, _, _, _, _, e = step(alg, limit, w, burst, n1, n2, n3, now, 0)
-      if e > expires then expires = e end
+      if e > needed then needed = e end
       values[at], values[at + 1] = n1, n2
       if slots == 3 then values[at + 2] = n3 end
     else
       for j = at, at + slots - 1 do values[j] = 0 / 0 end
     end
-    at = at + slots
+    at, a = at + slots, nxt
   end
-  if expires > now then
-    redis.call('SET', key, struct.pack(format, unpack(values, 1, total + 1)), 'PX',
-      max(1, ceil(expires - now - 1e-9)))
-  else
-    redis.call('DEL', key)
-  end
+  if needed > now then write(values, needed) else redis.call('DEL', key) end
   return reply()
 end
 
--- block
+-- block: the key's TTL only ever grows, so a longer block or a later state is kept.
 blocked = max(blocked, now + amount)
-values[1] = blocked
-local ttl = redis.call('PTTL', key)
-redis.call('SET', key, struct.pack(format, unpack(values, 1, total + 1)), 'PX',
-  max(ttl, ceil(blocked - now - 1e-9)))
+values[2] = blocked
+write(values, blocked)
 return reply()
 `;

@@ -6,15 +6,6 @@
 import { stepOf } from './_kernel';
 import type { AlgorithmImpl, Kernel } from './types';
 
-/**
- * The fixed-window algorithm: a count per window that starts at the first counted request. State `[windowStart, count]`.
- *
- * @example
- * ```ts
- * const [policy] = compilePolicies({ algorithm: 'fixed-window', limit: 10, windowMs: 1_000 });
- * const { state, result } = fixedWindow.step(policy, undefined, Date.now(), 1);
- * ```
- */
 /** The fixed-window decision over state `[windowStart, count]` passed as numbers. */
 export const decideFixedWindow: Kernel = (policy, s0, s1, _s2, nowMs, cost, out) => {
   const { limit, windowMs } = policy;
@@ -34,6 +25,15 @@ export const decideFixedWindow: Kernel = (policy, s0, s1, _s2, nowMs, cost, out)
   out.s1 = used;
 };
 
+/**
+ * The fixed-window algorithm: a count per window that starts at the first counted request. State `[windowStart, count]`.
+ *
+ * @example
+ * ```ts
+ * const [policy] = compilePolicies({ algorithm: 'fixed-window', limit: 10, windowMs: 1_000 });
+ * const { state, result } = fixedWindow.step(policy, undefined, Date.now(), 1);
+ * ```
+ */
 export const fixedWindow: AlgorithmImpl = {
   step: stepOf(decideFixedWindow, 2),
 

@@ -312,48 +312,27 @@ export function createHttpCore(
 
   const values = (splay: boolean): MetricValue[] => {
     const out: MetricValue[] = [];
+    // A sample of `series`, with `extra` labels (a bucket's `le`): splayed into one object of
+    // labels, or sharing the series' labels.
+    const sample = (
+      series: Series,
+      value: number,
+      metricName: string,
+      extra?: Record<string, string | number>,
+    ): MetricValue =>
+      splay
+        ? { value, labels: { ...series.labels, ...extra }, metricName }
+        : { value, labels: extra ?? noLabels, sharedLabels: series.labels, metricName };
     const bucketName = `${HTTP_DURATION_METRIC}_bucket`;
     for (const series of all) {
       let cumulative = 0;
       for (let i = 0; i < size; i++) {
         cumulative += series.counts[i] as number;
-        const le = leLabels[i] as Record<string, string | number>;
-        out.push(
-          splay
-            ? { value: cumulative, labels: { ...series.labels, ...le }, metricName: bucketName }
-            : {
-                value: cumulative,
-                labels: le,
-                sharedLabels: series.labels,
-                metricName: bucketName,
-              },
-        );
+        out.push(sample(series, cumulative, bucketName, leLabels[i]));
       }
       out.push(
-        splay
-          ? {
-              value: series.sum,
-              labels: { ...series.labels },
-              metricName: `${HTTP_DURATION_METRIC}_sum`,
-            }
-          : {
-              value: series.sum,
-              labels: noLabels,
-              sharedLabels: series.labels,
-              metricName: `${HTTP_DURATION_METRIC}_sum`,
-            },
-        splay
-          ? {
-              value: series.count,
-              labels: { ...series.labels },
-              metricName: `${HTTP_DURATION_METRIC}_count`,
-            }
-          : {
-              value: series.count,
-              labels: noLabels,
-              sharedLabels: series.labels,
-              metricName: `${HTTP_DURATION_METRIC}_count`,
-            },
+        sample(series, series.sum, `${HTTP_DURATION_METRIC}_sum`),
+        sample(series, series.count, `${HTTP_DURATION_METRIC}_count`),
       );
     }
     return out;

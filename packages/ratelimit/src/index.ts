@@ -7,6 +7,7 @@ export { createRateLimiter } from './limiter';
 export type {
   ConsumeOptions,
   FailureMode,
+  LocalRateLimiter,
   RateLimiter,
   RateLimiterOptions,
   RateLimitHooks,

@@ -1,7 +1,7 @@
 import { AbortedError, BadRequestError, ConfigurationError } from '@arm/errors';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { createRateLimiter } from './limiter';
-import type { RateLimitHooks } from './limiter';
+import type { LocalRateLimiter, RateLimiter, RateLimitHooks } from './limiter';
 import type { RateLimitStore, StoreOperation, StoreResult } from './store';
 import { createMemoryStore } from './stores/memory';
 
@@ -165,6 +165,71 @@ describe('createRateLimiter', () => {
       ],
     });
     expect(limiter.policies.map((p) => p.name)).toEqual(['100-per-60s', '5-per-1_5s']);
+  });
+});
+
+describe('synchronous decisions over a memory store', () => {
+  it('decides as the promise methods do, on the same counts', async () => {
+    let time = 1_000_000;
+    const decisions: boolean[] = [];
+    const limiter = createRateLimiter({
+      policies: { algorithm: 'fixed-window', limit: 3, windowMs: 1_000 },
+      now: () => time,
+      hooks: { decision: ({ result }) => decisions.push(result.allowed) },
+    });
+    expect(limiter.consumeSync('a')).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await limiter.consume('a')).toMatchObject({ allowed: true, remaining: 1 });
+    expect(limiter.peekSync('a', { cost: 2 })).toMatchObject({ allowed: false, remaining: 1 });
+    expect(limiter.consumeSync('a', { cost: 2 })).toMatchObject({ allowed: false, remaining: 1 });
+    expect(limiter.refundSync('a')).toMatchObject({ remaining: 2 });
+    expect(limiter.consumeSync('a', { cost: 2 })).toMatchObject({ allowed: true, remaining: 0 });
+    expect(decisions).toEqual([true, true, false, true]);
+    time += 1_000;
+    expect(limiter.consumeSync('a')).toMatchObject({ allowed: true, remaining: 2 });
+  });
+
+  it('works on a memory store passed in, shared with promise limiters', async () => {
+    const store = createMemoryStore();
+    const local = createRateLimiter({
+      name: 'shared',
+      policies: { limit: 2, windowMs: 60_000 },
+      store,
+    });
+    const other = createRateLimiter({
+      name: 'shared',
+      policies: { limit: 2, windowMs: 60_000 },
+      store,
+    });
+    expect(local.consumeSync('k').remaining).toBe(1);
+    expect((await other.consume('k')).remaining).toBe(0);
+    expect(local.consumeSync('k').allowed).toBe(false);
+  });
+
+  it('throws bad keys and costs synchronously, before touching the store', () => {
+    const limiter = createRateLimiter({ policies: { limit: 1, windowMs: 1_000 } });
+    expect(() => limiter.consumeSync('')).toThrow(BadRequestError);
+    expect(() => limiter.consumeSync('k', { cost: 0 })).toThrow(BadRequestError);
+    expect(() => limiter.refundSync('k', 1.5)).toThrow(BadRequestError);
+    expect(limiter.peekSync('k').remaining).toBe(1);
+  });
+
+  it('is typed as local only over a memory store', () => {
+    expectTypeOf(createRateLimiter({ tier: 'strict' })).toEqualTypeOf<LocalRateLimiter>();
+    const memory = createRateLimiter({ tier: 'strict', store: createMemoryStore() });
+    expectTypeOf(memory).toEqualTypeOf<LocalRateLimiter>();
+    const { store } = troubledStore(() => 0);
+    expectTypeOf(createRateLimiter({ tier: 'strict', store })).toEqualTypeOf<RateLimiter>();
+  });
+
+  it('refuses, without calling it, a store that answers with promises', () => {
+    const { store, calls } = troubledStore(() => 0);
+    const limiter = createRateLimiter({ policies: { limit: 1, windowMs: 1_000 }, store });
+    const untyped = limiter as unknown as { consumeSync(key: string): unknown };
+    expect(() => untyped.consumeSync('k')).toThrow(ConfigurationError);
+    expect(() => untyped.consumeSync('k')).toThrow(
+      /consumeSync needs a memory store .*"troubled": call consume instead/,
+    );
+    expect(calls).toHaveLength(0);
   });
 });
 

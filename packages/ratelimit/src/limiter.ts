@@ -4,7 +4,7 @@
  * when the store is slow or down: fail open, fail closed, or fall back to a bounded memory
  * limiter until the store answers again.
  */
-import { AbortedError, BadRequestError, TimeoutError } from '@arm/errors';
+import { AbortedError, BadRequestError, ConfigurationError, TimeoutError } from '@arm/errors';
 import { coarseNow } from './_clock';
 import { optionError } from './_option-error';
 import { compilePolicies } from './policy';
@@ -12,7 +12,7 @@ import type { CompiledPolicy, PolicyOptions } from './policy';
 import { combineResults } from './result';
 import type { DecisionSource, PolicyResult, RateLimitResult } from './result';
 import type { RateLimitStore, StoreOperation, StoreResult } from './store';
-import { createMemoryStore } from './stores/memory';
+import { createMemoryStore, isMemoryStore } from './stores/memory';
 import type { MemoryStore } from './stores/memory';
 import { TIERS } from './tiers';
 import type { TierName } from './tiers';
@@ -138,8 +138,50 @@ export interface RateLimiter {
   reset(key: string, options?: Pick<ConsumeOptions, 'signal'>): Promise<void>;
 }
 
+/**
+ * A limiter over a memory store, which also decides synchronously: no promise and no microtask
+ * per decision, for hot paths such as per-message limits on a socket. Hooks, the auth limiter
+ * and the adapters see the same decisions as with the promise methods.
+ */
+export interface LocalRateLimiter extends RateLimiter {
+  /**
+   * {@link RateLimiter.consume}, answered synchronously.
+   * @throws `BadRequestError` for a bad key or cost.
+   */
+  consumeSync(key: string, options?: Pick<ConsumeOptions, 'cost'>): RateLimitResult;
+  /**
+   * {@link RateLimiter.peek}, answered synchronously.
+   * @throws `BadRequestError` for a bad key or cost.
+   */
+  peekSync(key: string, options?: Pick<ConsumeOptions, 'cost'>): RateLimitResult;
+  /**
+   * {@link RateLimiter.refund}, answered synchronously.
+   * @throws `BadRequestError` for a bad key or cost.
+   */
+  refundSync(key: string, cost?: number): RateLimitResult;
+}
+
 const MAX_KEY_LENGTH = 1024;
 
+/**
+ * Creates a rate limiter over a memory store (its own, unless `store` is one made by
+ * `createMemoryStore`): a {@link LocalRateLimiter}, which also decides synchronously.
+ *
+ * @param options - Policies or a tier, the memory store, the failure mode and hooks.
+ * @returns The limiter.
+ * @throws `ConfigurationError` at start-up for a bad option, naming it and what it accepts.
+ * @example
+ * ```ts
+ * const perMessage = createRateLimiter({ policies: { limit: 20, windowMs: 1_000 } });
+ * socket.on('message', (message) => {
+ *   if (!perMessage.consumeSync(socketId).allowed) return;
+ *   handle(message);
+ * });
+ * ```
+ */
+export function createRateLimiter(
+  options: RateLimiterOptions & { readonly store?: MemoryStore },
+): LocalRateLimiter;
 /**
  * Creates a rate limiter.
  *
@@ -158,7 +200,8 @@ const MAX_KEY_LENGTH = 1024;
  * if (!result.allowed) throw toRateLimitError(result);
  * ```
  */
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter;
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter | LocalRateLimiter {
   const tier = options.tier === undefined ? undefined : TIERS[options.tier];
   if (options.tier !== undefined && (!tier || options.tier === ('auth' as string))) {
     optionError(
@@ -174,6 +217,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { name = 'default', timeoutMs = 250, now = coarseNow, hooks = {} } = options;
   const failure = options.failure ?? tier?.failure ?? 'fallback';
   const store = options.store ?? createMemoryStore({ now });
+  const synchronous = isMemoryStore(store);
   if (!/^[A-Za-z0-9:_-]{1,64}$/.test(name))
     optionError('name', 'letters, digits, ":", "-" and "_" (at most 64)', name);
   if (!['open', 'closed', 'fallback'].includes(failure))
@@ -283,9 +327,54 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     );
   }
 
+  /** Checks a call's arguments and names its operation; throws `BadRequestError`. */
+  function operationOf(
+    kind: StoreOperation['kind'],
+    key: string,
+    amount: number,
+    signal: AbortSignal | undefined,
+  ): StoreOperation {
+    checkKey(key);
+    if (kind === 'block') checkDuration(amount);
+    else if (kind !== 'reset') checkCost(amount);
+    if (signal?.aborted) throw aborted(signal);
+    return kind === 'block'
+      ? { kind, namespace: name, key, policies, durationMs: amount }
+      : kind === 'reset'
+        ? { kind, namespace: name, key, policies }
+        : { kind, namespace: name, key, policies, cost: amount };
+  }
+
+  /**
+   * Decides from the fallback, a failed store or a store that answered synchronously; or
+   * returns the store's pending answer.
+   */
+  function decideOrPending(operation: StoreOperation): RateLimitResult | Promise<StoreResult> {
+    const { kind, key } = operation;
+    const amount = amountOf(operation);
+    if (fallingBackSince !== undefined && fallbackStore && now() < nextProbeAt) {
+      return finish(
+        kind,
+        key,
+        amount,
+        fallbackStore.apply({ ...operation, policies: fallbackPolicies }),
+        'fallback',
+      );
+    }
+    let answer: StoreResult | Promise<StoreResult>;
+    try {
+      answer = store.apply(operation);
+    } catch (error) {
+      return finish(kind, key, amount, ...afterStoreError(operation, error));
+    }
+    if (answer instanceof Promise) return answer;
+    endFallback();
+    return finish(kind, key, amount, answer, 'store');
+  }
+
   /**
    * Applies an operation and combines the answer. A store that answers synchronously (the
-   * memory store) costs one resolved promise and no timer: the hot path of a single process.
+   * memory store) costs one resolved promise and no timer.
    */
   function decide(
     kind: StoreOperation['kind'],
@@ -294,41 +383,25 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     signal: AbortSignal | undefined,
   ): Promise<RateLimitResult> {
     try {
-      checkKey(key);
-      if (kind === 'block') checkDuration(amount);
-      else if (kind !== 'reset') checkCost(amount);
-      if (signal?.aborted) throw aborted(signal);
-      const operation: StoreOperation =
-        kind === 'block'
-          ? { kind, namespace: name, key, policies, durationMs: amount }
-          : kind === 'reset'
-            ? { kind, namespace: name, key, policies }
-            : { kind, namespace: name, key, policies, cost: amount };
-      if (fallingBackSince !== undefined && fallbackStore && now() < nextProbeAt) {
-        return settled(
-          finish(
-            kind,
-            key,
-            amount,
-            fallbackStore.apply({ ...operation, policies: fallbackPolicies }),
-            'fallback',
-          ),
-        );
+      const operation = operationOf(kind, key, amount, signal);
+      const outcome = decideOrPending(operation);
+      if (outcome instanceof Promise) {
+        return withTimeout(outcome, signal, operation, storeAnswered, storeFailed);
       }
-      let answer: StoreResult | Promise<StoreResult>;
-      try {
-        answer = store.apply(operation);
-      } catch (error) {
-        return settled(finish(kind, key, amount, ...afterStoreError(operation, error)));
-      }
-      if (!(answer instanceof Promise)) {
-        endFallback();
-        return settled(finish(kind, key, amount, answer, 'store'));
-      }
-      return withTimeout(answer, signal, operation, storeAnswered, storeFailed);
+      return settled(outcome);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /** `decide` without a promise, for a memory store: the hot path of a single process. */
+  function decideSync(kind: 'consume' | 'peek' | 'refund', key: string, amount: number) {
+    if (!synchronous) {
+      throw new ConfigurationError(
+        `[@arm/ratelimit] ${kind}Sync needs a memory store (createMemoryStore); this limiter's store is "${store.name}": call ${kind} instead`,
+      );
+    }
+    return decideOrPending(operationOf(kind, key, amount, undefined)) as RateLimitResult;
   }
 
   return {
@@ -339,7 +412,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     refund: (key, cost = 1, options) => decide('refund', key, cost, options?.signal),
     block: (key, durationMs, options) => decide('block', key, durationMs, options?.signal),
     reset: (key, options) => decide('reset', key, 0, options?.signal).then(() => undefined),
-  };
+    consumeSync: (key, options) => decideSync('consume', key, options?.cost ?? 1),
+    peekSync: (key, options) => decideSync('peek', key, options?.cost ?? 1),
+    refundSync: (key, cost = 1) => decideSync('refund', key, cost),
+  } satisfies LocalRateLimiter;
 }
 
 /**

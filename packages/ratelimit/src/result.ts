@@ -55,6 +55,23 @@ export function combineResults(
   blockedMs: number,
 ): RateLimitResult {
   if (policies.length === 0) return NO_DECISION;
+  // One policy and no block, the common case: its figures are the decision's.
+  if (policies.length === 1 && blockedMs <= 0) {
+    const only = policies[0] as PolicyResult;
+    return {
+      policy: only.policy,
+      allowed: only.allowed,
+      limit: only.limit,
+      remaining: only.remaining,
+      resetMs: only.resetMs,
+      retryAfterMs: only.retryAfterMs,
+      windowMs: only.windowMs,
+      policies,
+      violated: only.allowed ? NONE_VIOLATED : [only.policy],
+      blocked: false,
+      source,
+    };
+  }
   const blocked = blockedMs > 0;
   let binding = policies[0] as PolicyResult;
   let violated: string[] = NONE_VIOLATED;

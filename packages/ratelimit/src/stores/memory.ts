@@ -335,6 +335,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     } else if (expired !== undefined) release(slab, expired);
     // Nothing consumed: a policy that would have allowed keeps its units.
     const refunded = consumed ? 0 : cost;
+    // One policy is the common case; a literal is cheaper than `new Array(n)` of a variable n.
+    if (n === 1) {
+      return {
+        policies: [policyResult(policies[0] as CompiledPolicy, outcomes[0] as Outcome, refunded)],
+        blockedMs: blocked,
+      };
+    }
     const results = new Array<PolicyResult>(n);
     for (let i = 0; i < n; i++) {
       results[i] = policyResult(policies[i] as CompiledPolicy, outcomes[i] as Outcome, refunded);
@@ -362,10 +369,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   // `size` is defined on a plain object, not written as a getter in a literal: V8 keeps such a
   // literal in dictionary mode, and every `store.apply` would then be a generic lookup.
-  return Object.defineProperty({ name: 'memory', apply }, 'size', {
+  const store = Object.defineProperty({ name: 'memory', apply }, 'size', {
     get: () => size,
     enumerable: true,
   }) as MemoryStore;
+  memoryStores.add(store);
+  return store;
+}
+
+/** Stores made by {@link createMemoryStore}: the ones a limiter may call synchronously. */
+const memoryStores = new WeakSet<RateLimitStore>();
+
+/** Whether `store` is a memory store, which answers synchronously. */
+export function isMemoryStore(store: RateLimitStore): store is MemoryStore {
+  return memoryStores.has(store);
 }
 
 /**

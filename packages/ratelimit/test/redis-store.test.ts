@@ -114,6 +114,24 @@ describe('Redis store', () => {
     expect([0, 1, 999]).toContain((await expiresAt('arm:rl:{ttl:b}')) % 1000);
   });
 
+  it('answers exactly when remaining and resetMs do not fit one integer reply', async () => {
+    // An allowed one-policy consume comes back as resetMs * (burst + 1) + remaining while that
+    // stays below 2^53, and as the two numbers beyond it.
+    for (const limit of [1_000, 2 ** 40]) {
+      const limiter = createRateLimiter({
+        name: `packed-${limit}`,
+        policies: { algorithm: 'fixed-window', limit, windowMs: 60_000 },
+        store: createRedisStore({ client }),
+      });
+      for (let i = 1; i <= 3; i++) {
+        const result = await limiter.consume('k');
+        expect(result.remaining).toBe(limit - i);
+        expect(result.resetMs).toBeGreaterThan(58_000);
+        expect(result.resetMs).toBeLessThanOrEqual(60_000);
+      }
+    }
+  });
+
   it('works with node-redis the same way', async () => {
     const nodeClient = createClient({ url: redis.url });
     await nodeClient.connect();

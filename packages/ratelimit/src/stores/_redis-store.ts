@@ -79,9 +79,12 @@ export function createRedisStore(options: RedisStoreOptions): RateLimitStore {
 export function redisStore(options: RedisStoreOptions, nowForTests?: () => number): RateLimitStore {
   const { client, prefix = 'arm:rl:' } = options;
   const run = runner(client);
-  // The policies' part of the arguments is the same for every call of a limiter.
+  // The policies' part of the arguments is the same for every call of a limiter, and so are
+  // all the arguments of a consume of 1, the common call: one array serves them all (the
+  // clients copy arguments into the command they write and never change them).
   let lastPolicies: StoreOperation['policies'] | undefined;
   let policyArgs: string[] = [];
+  let consumeOne: string[] = [];
   return {
     name: 'redis',
     apply(operation: StoreOperation): Promise<StoreResult> {
@@ -95,16 +98,22 @@ export function redisStore(options: RedisStoreOptions, nowForTests?: () => numbe
           }
           return args;
         });
+        consumeOne = [OPERATION_CODES.consume, ...policyArgs];
         lastPolicies = policies;
       }
       const amount =
         kind === 'block' ? operation.durationMs : kind === 'reset' ? 1 : operation.cost;
-      // The operation's letter and its amount, left out when it is 1: one argument.
-      const args = [
-        amount === 1 ? OPERATION_CODES[kind] : OPERATION_CODES[kind] + String(amount),
-        ...policyArgs,
-      ];
-      if (nowForTests) args.push(String(nowForTests()));
+      let args: string[];
+      if (kind === 'consume' && amount === 1 && !nowForTests) {
+        args = consumeOne;
+      } else {
+        // The operation's letter and its amount, left out when it is 1: one argument.
+        args = [
+          amount === 1 ? OPERATION_CODES[kind] : OPERATION_CODES[kind] + String(amount),
+          ...policyArgs,
+        ];
+        if (nowForTests) args.push(String(nowForTests()));
+      }
       return run(`${prefix}{${namespace}:${key}}`, args, (reply) => parse(operation, reply));
     },
   };
@@ -113,22 +122,41 @@ export function redisStore(options: RedisStoreOptions, nowForTests?: () => numbe
 /** The script's reply as the store's answer. */
 function parse(operation: StoreOperation, reply: unknown): StoreResult {
   const { kind, policies } = operation;
-  if (!Array.isArray(reply)) throw unexpected(reply);
-  const numbers = reply as unknown[];
-  // The short reply of a one-policy consume that was allowed and counted.
-  if (kind === 'consume' && numbers.length === 2 && policies.length === 1) {
+  // A one-policy consume that was allowed and counted: remaining and resetMs packed in one
+  // integer, or, when that integer would pass 2^53, the two of them.
+  if (kind === 'consume' && policies.length === 1) {
     const policy = policies[0] as CompiledPolicy;
+    let remaining: number;
+    let resetMs: number;
+    if (typeof reply === 'number') {
+      const base = policy.burst + 1;
+      remaining = reply % base;
+      resetMs = (reply - remaining) / base;
+    } else if (Array.isArray(reply) && reply.length === 2) {
+      remaining = Number(reply[0]);
+      resetMs = Number(reply[1]);
+    } else {
+      return parseFull(operation, reply);
+    }
     const result: PolicyResult = {
       policy: policy.name,
       allowed: true,
       limit: policy.limit,
-      remaining: Number(numbers[0]),
-      resetMs: Number(numbers[1]),
+      remaining,
+      resetMs,
       retryAfterMs: 0,
       windowMs: policy.windowMs,
     };
     return { policies: [result], blockedMs: 0 };
   }
+  return parseFull(operation, reply);
+}
+
+/** The script's full reply: whether it consumed, the block, and each policy's figures. */
+function parseFull(operation: StoreOperation, reply: unknown): StoreResult {
+  const { kind, policies } = operation;
+  if (!Array.isArray(reply)) throw unexpected(reply);
+  const numbers = reply as unknown[];
   if (numbers.length !== 2 + (kind === 'reset' ? 0 : 4 * policies.length)) {
     throw unexpected(reply);
   }

@@ -19,22 +19,62 @@
  * The key holds one string: the record's numbers packed as doubles with Redis's `struct`
  * library: `expiresAt` (when the key's TTL ends, a whole second), `blockedUntil`, then each
  * policy's state (NaN for a policy without state). Doubles round-trip exactly, and packing
- * creates no per-number strings. A decision runs TIME, GET and, when it consumes, one SET.
- * That SET keeps the key's TTL (`KEEPTTL`, Redis 6.0 or later) while `expiresAt` is late
- * enough for the new state, and otherwise sets it (`PX`) to the state's expiry rounded up to
- * a whole second: the script costs Redis about a sixth more when every write sets `PX`, and
- * the rounding lets a busy key set its TTL about once a second rather than on every request.
+ * creates no per-number strings. A decision runs TIME, GET and, when it consumes, one write.
+ * The write keeps the key's TTL while `expiresAt` is late enough for the new state, and
+ * otherwise sets it (`PX`) to the state's expiry rounded up to a whole second: the script
+ * costs Redis about a sixth more when every write sets `PX`, and the rounding lets a busy key
+ * set its TTL about once a second rather than on every request. Keeping the TTL is
+ * `SET ... KEEPTTL` (Redis 6.0 or later), or, on the one-policy path, `SETRANGE key 0`, which
+ * overwrites the record in place (same size) and answers with an integer where SET's status
+ * reply becomes a Lua table.
  *
  * Written for the cost of Redis's Lua: every function, table and string a call creates is
  * paid on every decision, on the one thread all clients share. So one function holds the
  * four algorithms as branches, state travels as multiple return values rather than tables,
  * and the decision's own pass makes the reply.
  * Reply: { consumed, blockedMs, then per policy: allowed, remaining, resetMs, retryAfterMs },
- * or, for the most common answer, a one-policy consume that was allowed and counted, only
- * { remaining, resetMs }.
+ * or, for the most common answer, a one-policy consume that was allowed and counted, the
+ * integer resetMs * (burst + 1) + remaining (remaining is at most the burst), or
+ * { remaining, resetMs } where that integer would reach 2^53. An integer reply costs Redis
+ * neither a table nor the seven lookups by which it tells a table's kind before sending it.
  */
 export const RATE_LIMIT_SCRIPT = `
-local ceil, floor, max, min, sub = math.ceil, math.floor, math.max, math.min, string.sub
+-- A global costs a table lookup each time it is read: math is read once, string only when
+-- needed.
+local math = math
+local ceil, floor, max, min = math.ceil, math.floor, math.max, math.min
+
+local key = KEYS[1]
+local head = ARGV[1]
+-- The operation's letter alone is the common case: no string.sub for it.
+local op, amount = head, 1
+if #head > 1 then
+  -- Numbers arrive as strings; adding 0 converts one for about half the cost of tonumber (a
+  -- call of a C function).
+  local sub = string.sub
+  op, amount = sub(head, 1, 1), sub(head, 2) + 0
+end
+if op == 'x' then
+  redis.call('DEL', key)
+  return { 0, 0 }
+end
+
+-- Count the policies: each takes three arguments, four for the bucket algorithms. One
+-- argument left over is the parity tests' time.
+local argc = #ARGV
+local n, a = 0, 2
+while a < argc do
+  n = n + 1
+  if ARGV[a] == 'gcra' or ARGV[a] == 'token-bucket' then a = a + 4 else a = a + 3 end
+end
+local now
+if a == argc then
+  now = ARGV[argc] + 0
+else
+  local t = redis.call('TIME')
+  now = t[1] * 1000 + t[2] / 1000
+end
+local record = redis.call('GET', key)
 
 -- One algorithm step over a policy's state (s1, s2, s3; s1 nil for none). Returns the new
 -- state (three values, the third nil for two-slot algorithms), allowed, remaining, resetMs,
@@ -108,60 +148,41 @@ local function step(alg, limit, w, burst, s1, s2, s3, now, cost)
   end
 end
 
-local key = KEYS[1]
-local head = ARGV[1]
-local op = sub(head, 1, 1)
-if op == 'x' then
-  redis.call('DEL', key)
-  return { 0, 0 }
-end
-
--- Numbers arrive as strings; adding 0 converts one for about half the cost of tonumber (a
--- call of a C function).
-local amount = 1
-if #head > 1 then amount = sub(head, 2) + 0 end
-
--- Count the policies: each takes three arguments, four for the bucket algorithms. One
--- argument left over is the parity tests' time.
-local argc = #ARGV
-local n, a = 0, 2
-while a < argc do
-  n = n + 1
-  if ARGV[a] == 'gcra' or ARGV[a] == 'token-bucket' then a = a + 4 else a = a + 3 end
-end
-local now
-if a == argc then
-  now = ARGV[argc] + 0
-else
-  local t = redis.call('TIME')
-  now = t[1] * 1000 + t[2] / 1000
-end
-local record = redis.call('GET', key)
-
--- One policy, consume or peek: the common case, without the tables of the general path. The
--- record's format is a constant per slot count: sliding window keeps three, the others two.
+-- One policy, consume or peek: the common case, without the tables of the general path.
+-- The record's format is a constant per slot count: sliding window keeps three, the others
+-- two.
 if n == 1 and (op == 'c' or op == 'p') then
-  local alg = ARGV[2]
-  local limit = ARGV[3] + 0
+  local alg, limit, w = ARGV[2], ARGV[3] + 0, ARGV[4] + 0
   local burst = limit
-  if alg == 'gcra' or alg == 'token-bucket' then burst = ARGV[5] + 0 end
-  local format, size = '<dddd', 32
-  if alg == 'sliding-window' then format, size = '<ddddd', 40 end
   local expires, blocked, s1, s2, s3 = 0, 0, nil, nil, nil
-  if record and #record == size then
-    -- For two slots s3 is struct.unpack's next position, which two-slot algorithms ignore.
-    expires, blocked, s1, s2, s3 = struct.unpack(format, record)
-    if s1 ~= s1 then s1 = nil end
+  if alg == 'sliding-window' then
+    if record and #record == 40 then
+      expires, blocked, s1, s2, s3 = struct.unpack('<ddddd', record)
+    end
+  else
+    if alg == 'gcra' or alg == 'token-bucket' then burst = ARGV[5] + 0 end
+    if record and #record == 32 then expires, blocked, s1, s2 = struct.unpack('<dddd', record) end
   end
-  local n1, n2, n3, ok, remaining, reset, retry, e = step(alg, limit, ARGV[4] + 0, burst, s1,
-    s2, s3, now, amount)
+  if s1 ~= s1 then s1 = nil end
+  local n1, n2, n3, ok, remaining, reset, retry, e =
+    step(alg, limit, w, burst, s1, s2, s3, now, amount)
   if op == 'c' and ok and blocked <= now then
-    local keep = e <= expires
-    if not keep then expires = ceil(e / 1000) * 1000 end
-    if size == 40 then record = struct.pack(format, expires, 0, n1, n2, n3)
-    else record = struct.pack(format, expires, 0, n1, n2) end
-    if keep then redis.call('SET', key, record, 'KEEPTTL')
-    else redis.call('SET', key, record, 'PX', max(1, ceil(expires - now - 1e-9))) end
+    if e <= expires then
+      -- The record exists with this size and its TTL is late enough: overwrite it in place.
+      -- SETRANGE answers with an integer, where SET's status reply becomes a Lua table.
+      if n3 then record = struct.pack('<ddddd', expires, 0, n1, n2, n3)
+      else record = struct.pack('<dddd', expires, 0, n1, n2) end
+      redis.call('SETRANGE', key, '0', record)
+    else
+      expires = ceil(e / 1000) * 1000
+      if n3 then record = struct.pack('<ddddd', expires, 0, n1, n2, n3)
+      else record = struct.pack('<dddd', expires, 0, n1, n2) end
+      redis.call('SET', key, record, 'PX', max(1, ceil(expires - now - 1e-9)))
+    end
+    -- remaining (at most burst) and resetMs in one integer, when it holds both exactly: a
+    -- number reply skips the table and its conversion on both sides.
+    local packed = reset * (burst + 1) + remaining
+    if remaining <= burst and packed < 9007199254740992 then return packed end
     return { remaining, reset }
   end
   return { 0, max(0, ceil(blocked - now - 1e-9)), ok and 1 or 0, remaining, reset, retry }

@@ -12,7 +12,7 @@ import type { CompiledPolicy, PolicyOptions } from './policy';
 import { combineResults } from './result';
 import type { DecisionSource, PolicyResult, RateLimitResult } from './result';
 import type { RateLimitStore, StoreOperation, StoreResult } from './store';
-import { createMemoryStore, isMemoryStore } from './stores/memory';
+import { createMemoryStore, localDecide } from './stores/memory';
 import type { MemoryStore } from './stores/memory';
 import { TIERS } from './tiers';
 import type { TierName } from './tiers';
@@ -217,7 +217,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter | Lo
   const { name = 'default', timeoutMs = 250, now = coarseNow, hooks = {} } = options;
   const failure = options.failure ?? tier?.failure ?? 'fallback';
   const store = options.store ?? createMemoryStore({ now });
-  const synchronous = isMemoryStore(store);
+  // A memory store decides in place, synchronously: the hot path of a single process.
+  const decideInStore = localDecide(store);
   if (!/^[A-Za-z0-9:_-]{1,64}$/.test(name))
     optionError('name', 'letters, digits, ":", "-" and "_" (at most 64)', name);
   if (!['open', 'closed', 'fallback'].includes(failure))
@@ -308,7 +309,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter | Lo
     answer: StoreResult,
     source: DecisionSource,
   ): RateLimitResult {
-    const result = combineResults(answer.policies, source, answer.blockedMs);
+    return reported(kind, key, amount, combineResults(answer.policies, source, answer.blockedMs));
+  }
+
+  /** Reports a consume's decision to the `decision` hook. */
+  function reported(
+    kind: StoreOperation['kind'],
+    key: string,
+    amount: number,
+    result: RateLimitResult,
+  ): RateLimitResult {
     if (kind === 'consume' && hooks.decision) emit('decision', { key, cost: amount, result });
     return result;
   }
@@ -383,6 +393,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter | Lo
     signal: AbortSignal | undefined,
   ): Promise<RateLimitResult> {
     try {
+      const counts = kind === 'consume' || kind === 'peek' || kind === 'refund';
+      if (decideInStore !== undefined && counts && signal?.aborted !== true) {
+        return settled(decideSync(kind, key, amount));
+      }
       const operation = operationOf(kind, key, amount, signal);
       const outcome = decideOrPending(operation);
       if (outcome instanceof Promise) {
@@ -394,14 +408,23 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter | Lo
     }
   }
 
-  /** `decide` without a promise, for a memory store: the hot path of a single process. */
-  function decideSync(kind: 'consume' | 'peek' | 'refund', key: string, amount: number) {
-    if (!synchronous) {
+  /** `decide` without a promise, for a memory store. */
+  function decideSync(
+    kind: 'consume' | 'peek' | 'refund',
+    key: string,
+    amount: number,
+  ): RateLimitResult {
+    if (decideInStore === undefined) {
       throw new ConfigurationError(
         `[@arm/ratelimit] ${kind}Sync needs a memory store (createMemoryStore); this limiter's store is "${store.name}": call ${kind} instead`,
       );
     }
-    return decideOrPending(operationOf(kind, key, amount, undefined)) as RateLimitResult;
+    if (kind === 'refund') {
+      return decideOrPending(operationOf(kind, key, amount, undefined)) as RateLimitResult;
+    }
+    checkKey(key);
+    checkCost(amount);
+    return reported(kind, key, amount, decideInStore(kind, name, key, policies, amount));
   }
 
   return {

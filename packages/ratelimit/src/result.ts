@@ -55,22 +55,9 @@ export function combineResults(
   blockedMs: number,
 ): RateLimitResult {
   if (policies.length === 0) return NO_DECISION;
-  // One policy and no block, the common case: its figures are the decision's.
+  // One policy and no block, the common case.
   if (policies.length === 1 && blockedMs <= 0) {
-    const only = policies[0] as PolicyResult;
-    return {
-      policy: only.policy,
-      allowed: only.allowed,
-      limit: only.limit,
-      remaining: only.remaining,
-      resetMs: only.resetMs,
-      retryAfterMs: only.retryAfterMs,
-      windowMs: only.windowMs,
-      policies,
-      violated: only.allowed ? NONE_VIOLATED : [only.policy],
-      blocked: false,
-      source,
-    };
+    return soleDecision(policies[0] as PolicyResult, policies, source);
   }
   const blocked = blockedMs > 0;
   let binding = policies[0] as PolicyResult;
@@ -102,6 +89,32 @@ export function combineResults(
     policies,
     violated,
     blocked,
+    source,
+  };
+}
+
+/**
+ * The decision of one policy on a key that is not blocked: its figures are the decision's.
+ * `policies` holds just `only`.
+ *
+ * @internal
+ */
+export function soleDecision(
+  only: PolicyResult,
+  policies: readonly PolicyResult[],
+  source: DecisionSource,
+): RateLimitResult {
+  return {
+    policy: only.policy,
+    allowed: only.allowed,
+    limit: only.limit,
+    remaining: only.remaining,
+    resetMs: only.resetMs,
+    retryAfterMs: only.retryAfterMs,
+    windowMs: only.windowMs,
+    policies,
+    violated: only.allowed ? NONE_VIOLATED : [only.policy],
+    blocked: false,
     source,
   };
 }

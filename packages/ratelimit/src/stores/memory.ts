@@ -11,8 +11,9 @@ import { ALGORITHM_IMPLS, KERNELS } from '../algorithms/_registry';
 import { newOutcome, policyResult } from '../algorithms/_kernel';
 import type { Outcome } from '../algorithms/types';
 import type { CompiledPolicy } from '../policy';
-import type { PolicyResult } from '../result';
-import type { CountOperation, RateLimitStore, StoreOperation, StoreResult } from '../store';
+import { combineResults, soleDecision } from '../result';
+import type { PolicyResult, RateLimitResult } from '../result';
+import type { RateLimitStore, StoreOperation, StoreResult } from '../store';
 
 /** What the memory store reports. */
 export interface MemoryStoreHooks {
@@ -115,6 +116,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   let lastNamespace = '';
   let lastSlab: Slab = undefined as never;
   let lastIndex = new Map<string, number>();
+  // What the last `locate` found and whether the last `count` consumed (see there).
+  let foundBase = -1;
+  let foundExpired: number | undefined;
+  let counted = false;
   let size = 0;
 
   function slabFor(policies: readonly CompiledPolicy[]): Slab {
@@ -210,33 +215,59 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     };
   }
 
+  /**
+   * Picks the slab and key index of `policies` in `namespace` and finds `key`'s record: sets
+   * `foundBase` (the live record's base, or -1) and `foundExpired` (its slot when expired).
+   * An expired record counts as no record. Its slot stays this key's until the operation
+   * ends: a write reuses it in place (no Map delete and set), anything else releases it.
+   */
+  function locate(
+    namespace: string,
+    policies: readonly CompiledPolicy[],
+    key: string,
+    time: number,
+  ): number | undefined {
+    // Most calls come from the same limiter as the last one: skip two lookups for them.
+    if (policies !== lastPolicies || namespace !== lastNamespace) {
+      lastSlab = slabFor(policies);
+      let found = lastSlab.namespaces.get(namespace);
+      if (!found) {
+        found = new Map();
+        lastSlab.namespaces.set(namespace, found);
+      }
+      lastPolicies = policies;
+      lastNamespace = namespace;
+      lastIndex = found;
+    }
+    const slot = lastIndex.get(key);
+    foundBase = -1;
+    foundExpired = undefined;
+    if (slot !== undefined) {
+      const base = slot * lastSlab.stride;
+      if ((lastSlab.data[base + EXPIRES] as number) > time) foundBase = base;
+      else foundExpired = slot;
+    }
+    return slot;
+  }
+
   function apply(operation: StoreOperation): StoreResult {
     const { key, policies } = operation;
     const time = now();
-    // Most calls come from the same limiter as the last one: skip two lookups for them.
-    if (policies !== lastPolicies || operation.namespace !== lastNamespace) {
-      lastSlab = slabFor(policies);
-      let found = lastSlab.namespaces.get(operation.namespace);
-      if (!found) {
-        found = new Map();
-        lastSlab.namespaces.set(operation.namespace, found);
-      }
-      lastPolicies = policies;
-      lastNamespace = operation.namespace;
-      lastIndex = found;
+    if (operation.kind === 'consume' || operation.kind === 'peek') {
+      const { kind, namespace, cost } = operation;
+      const blocked = count(kind, namespace, key, policies, cost, time);
+      if (blocked < 0) return full(key, policies, time, cost);
+      return {
+        policies: countResults(policies, lastSlab.outcomes, counted ? 0 : cost),
+        blockedMs: blocked,
+      };
     }
+    const slot = locate(operation.namespace, policies, key, time);
     const slab = lastSlab;
     const index = lastIndex;
-    const slot = index.get(key);
-    const { data, stride } = slab;
-    // An expired record counts as no record. Its slot stays this key's until the operation
-    // ends: a write reuses it in place (no Map delete and set), anything else releases it.
-    let base = -1;
-    let expired: number | undefined;
-    if (slot !== undefined) {
-      if ((data[slot * stride + EXPIRES] as number) > time) base = slot * stride;
-      else expired = slot;
-    }
+    const { data } = slab;
+    const base = foundBase;
+    const expired = foundExpired;
 
     switch (operation.kind) {
       case 'reset': {
@@ -278,24 +309,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           blockedMs: blockedMs(data, base, time),
         };
       }
-      default:
-        return count(operation, slab, index, base, expired, time);
     }
   }
 
   /**
    * `consume` and `peek`, the hot path: kernels decide over the record's numbers into the
-   * slab's reused outcomes, so a decision allocates only its answer.
+   * slab's reused outcomes, and a consume every policy allows writes the new state back.
+   * Returns the key's block in milliseconds, or -1 when the store is full and the key had no
+   * record to count in; sets `counted` when it consumed. The outcomes hold the figures.
    */
   function count(
-    operation: CountOperation,
-    slab: Slab,
-    index: Map<string, number>,
-    base: number,
-    expired: number | undefined,
+    kind: 'consume' | 'peek',
+    namespace: string,
+    key: string,
+    policies: readonly CompiledPolicy[],
+    cost: number,
     time: number,
-  ): StoreResult {
-    const { cost, policies } = operation;
+  ): number {
+    locate(namespace, policies, key, time);
+    const slab = lastSlab;
+    const base = foundBase;
     const { data, outcomes } = slab;
     const n = policies.length;
     let allowed = true;
@@ -314,10 +347,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       allowed &&= (outcomes[i] as Outcome).allowed;
     }
     const blocked = base >= 0 ? blockedMs(data, base, time) : 0;
-    const consumed = operation.kind === 'consume' && allowed && blocked === 0;
-    if (consumed) {
-      const at = base >= 0 ? base : recordFor(slab, index, operation.key, time, expired);
-      if (at < 0) return full(operation.key, policies, time, cost);
+    counted = kind === 'consume' && allowed && blocked === 0;
+    if (counted) {
+      const at = base >= 0 ? base : recordFor(slab, lastIndex, key, time, foundExpired);
+      if (at < 0) {
+        counted = false;
+        return -1;
+      }
       // Read again: recordFor may have grown the slab.
       const target = slab.data;
       let expiresAt = 0;
@@ -332,21 +368,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
       target[at + EXPIRES] = expiresAt;
       target[at + BLOCKED] = 0;
-    } else if (expired !== undefined) release(slab, expired);
+    } else if (foundExpired !== undefined) release(slab, foundExpired);
+    return blocked;
+  }
+
+  /**
+   * The limiter's own path to a decision for `consume` and `peek`: the same count as `apply`,
+   * combined here, without the operation and answer objects between limiter and store.
+   */
+  function decide(
+    kind: 'consume' | 'peek',
+    namespace: string,
+    key: string,
+    policies: readonly CompiledPolicy[],
+    cost: number,
+  ): RateLimitResult {
+    const time = now();
+    const blocked = count(kind, namespace, key, policies, cost, time);
+    if (blocked < 0) return combineResults(full(key, policies, time, cost).policies, 'store', 0);
     // Nothing consumed: a policy that would have allowed keeps its units.
-    const refunded = consumed ? 0 : cost;
-    // One policy is the common case; a literal is cheaper than `new Array(n)` of a variable n.
-    if (n === 1) {
-      return {
-        policies: [policyResult(policies[0] as CompiledPolicy, outcomes[0] as Outcome, refunded)],
-        blockedMs: blocked,
-      };
+    const refunded = counted ? 0 : cost;
+    const { outcomes } = lastSlab;
+    if (policies.length === 1 && blocked === 0) {
+      const only = policyResult(policies[0] as CompiledPolicy, outcomes[0] as Outcome, refunded);
+      return soleDecision(only, [only], 'store');
     }
-    const results = new Array<PolicyResult>(n);
-    for (let i = 0; i < n; i++) {
-      results[i] = policyResult(policies[i] as CompiledPolicy, outcomes[i] as Outcome, refunded);
-    }
-    return { policies: results, blockedMs: blocked };
+    return combineResults(countResults(policies, outcomes, refunded), 'store', blocked);
   }
 
   /** A fresh record for `key`: its expired slot reused in place, or a new one. */
@@ -373,16 +420,42 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     get: () => size,
     enumerable: true,
   }) as MemoryStore;
-  memoryStores.add(store);
+  deciders.set(store, decide);
   return store;
 }
 
-/** Stores made by {@link createMemoryStore}: the ones a limiter may call synchronously. */
-const memoryStores = new WeakSet<RateLimitStore>();
+/** A memory store's decision for a limiter's consume or peek, combined in the store. */
+export type LocalDecide = (
+  kind: 'consume' | 'peek',
+  namespace: string,
+  key: string,
+  policies: readonly CompiledPolicy[],
+  cost: number,
+) => RateLimitResult;
 
-/** Whether `store` is a memory store, which answers synchronously. */
-export function isMemoryStore(store: RateLimitStore): store is MemoryStore {
-  return memoryStores.has(store);
+/** Memory stores, the ones a limiter may call synchronously, and their own decisions. */
+const deciders = new WeakMap<RateLimitStore, LocalDecide>();
+
+/** A memory store's own decision, or `undefined` for any other store. */
+export function localDecide(store: RateLimitStore): LocalDecide | undefined {
+  return deciders.get(store);
+}
+
+/** The results of a count, from the slab's outcomes. */
+function countResults(
+  policies: readonly CompiledPolicy[],
+  outcomes: readonly Outcome[],
+  refunded: number,
+): PolicyResult[] {
+  // One policy is the common case; a literal is cheaper than `new Array(n)` of a variable n.
+  if (policies.length === 1) {
+    return [policyResult(policies[0] as CompiledPolicy, outcomes[0] as Outcome, refunded)];
+  }
+  const results = new Array<PolicyResult>(policies.length);
+  for (let i = 0; i < policies.length; i++) {
+    results[i] = policyResult(policies[i] as CompiledPolicy, outcomes[i] as Outcome, refunded);
+  }
+  return results;
 }
 
 /**

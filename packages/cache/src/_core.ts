@@ -25,7 +25,7 @@ const MAX_TRACKED_TAGS = 10_000;
  * each `get`; its default is a new object per call, which costs the hit path about a quarter of
  * its instructions (counted with callgrind). It holds nothing between reads.
  */
-const GET_OPTIONS: LRUCache.GetOptions<string, Entry, unknown> = {};
+export const GET_OPTIONS: LRUCache.GetOptions<string, Entry, unknown> = {};
 
 /** One cached value with its deadlines, as kept in the process. */
 export interface Entry {
@@ -192,7 +192,11 @@ export class Core {
   /** The in-process entry, unless a tag invalidated it. */
   read(full: string, now: number): Entry | undefined {
     const entry = this.memory.get(full, GET_OPTIONS);
-    if (entry === undefined) return undefined;
+    return entry === undefined ? undefined : this.check(full, entry, now);
+  }
+
+  /** `entry`, read from the process at `full`, unless it expired or a tag invalidated it. */
+  check(full: string, entry: Entry, now: number): Entry | undefined {
     if (now >= entry.end) {
       // lru-cache keeps no TTLs of its own (its `get` stays cheap); expired entries go here
       // or when the LRU bound evicts them.

@@ -7,7 +7,14 @@
  * tier's pub/sub bus; while the bus is down, in-process entries live at most `busDownTtl`.
  */
 import { AbortedError, ConfigurationError, TimeoutError } from '@arm/errors';
-import { abortError, checkEntryOptions, Core, servesOnError, throwIfAborted } from './_core';
+import {
+  abortError,
+  checkEntryOptions,
+  Core,
+  GET_OPTIONS,
+  servesOnError,
+  throwIfAborted,
+} from './_core';
 import type { Entry } from './_core';
 import { checkCount, checkFraction, checkFunction, checkMs } from './_validate';
 import { emit } from './hooks';
@@ -472,10 +479,32 @@ function settle<V>(
 function createView(core: Core, prefix: string): Cache {
   const full = (key: string): string => prefix + key;
 
-  /** The in-process fresh value, or `undefined`; the hot path of `get` and `getOrSet`. */
+  /**
+   * The in-process fresh value, or `undefined`: the hot path of `get`, `getLocal` and
+   * `getOrSet`. The common hit (no tags, inside its fresh time, written since the last
+   * invalidation of everything, bus up, no hit hook) takes a few checks of its own. Through
+   * `read` and `isFresh` the optimizing compiler ran out of its inlining budget and left
+   * lru-cache's internals as calls (callgrind, `getLocal` hits: 520 instructions each against
+   * 445 this way; lru-cache's own `get` with a TTL, 386).
+   */
   function hit(k: string, now: number): Entry | undefined {
-    const entry = core.read(k, now);
-    if (entry === undefined || !core.isFresh(entry, now)) return undefined;
+    const entry = core.memory.get(k, GET_OPTIONS);
+    if (entry === undefined) return undefined;
+    if (
+      now < entry.fresh &&
+      entry.tags === undefined &&
+      entry.seq > core.staleBeforeSeq &&
+      core.busUp &&
+      core.hooks.hit === undefined
+    ) {
+      return entry;
+    }
+    return checkedHit(k, entry, now);
+  }
+
+  /** `hit` for every other entry: expiry, tags, freshness and the hook. */
+  function checkedHit(k: string, entry: Entry, now: number): Entry | undefined {
+    if (core.check(k, entry, now) === undefined || !core.isFresh(entry, now)) return undefined;
     if (core.hooks.hit !== undefined) emit(core.hooks, 'hit', { key: k, tier: 'memory' });
     return entry;
   }

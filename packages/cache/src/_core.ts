@@ -25,7 +25,7 @@ const MAX_TRACKED_TAGS = 10_000;
  * each `get`; its default is a new object per call, which costs the hit path about a quarter of
  * its instructions (counted with callgrind). It holds nothing between reads.
  */
-export const GET_OPTIONS: LRUCache.GetOptions<string, Entry, unknown> = {};
+const GET_OPTIONS: LRUCache.GetOptions<string, Entry, unknown> = {};
 
 /** One cached value with its deadlines, as kept in the process. */
 export interface Entry {

@@ -9,6 +9,8 @@
  *    have no target: they show what an await costs). The synchronous hit path is measured
  *    against the synchronous call: `getLocal`, and the idiom its documentation gives for a
  *    getOrSet that hits without a promise, `getLocal(key) ?? (await getOrSet(key, load))`.
+ *    Each side runs in a worker of its own (hit-worker.mjs), so that neither shapes the
+ *    optimizing compiler's view of the lru-cache code both use.
  * 2. `getOrSet` in process against bentocache's memory-only `getOrSet` (`serialize: false`:
  *    neither side serializes its in-process tier), on hits and on misses.
  * 3. `createBatchLoader` against dataloader with the same batch function: a loader per
@@ -17,21 +19,12 @@
  * Every case runs several rounds, alternating which side goes first; figures are medians of
  * operations per second. Loopback only; the whole run takes well under three minutes.
  */
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { createBatchLoader, createCache } from '@arm/cache';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import DataLoader from 'dataloader';
-
-/** The lru-cache @arm/cache itself resolves (bench/ does not depend on it directly). */
-interface Lru {
-  get(key: string): unknown;
-  set(key: string, value: unknown): unknown;
-}
-type LruConstructor = new (options: { max: number; ttl: number }) => Lru;
-const requireFromCache = createRequire(import.meta.resolve('@arm/cache'));
-const { LRUCache } = requireFromCache('lru-cache') as { LRUCache: LruConstructor };
 
 const ROUNDS = 7;
 const KEYS = Array.from({ length: 1_000 }, (_, i) => `user:${i}`);
@@ -69,47 +62,40 @@ function report(benchmark: string, arm: number, anchor: number, target?: number)
   rows.push({ benchmark, arm, anchor, target });
 }
 
+/** A worker running one side of the hit-path comparison (see hit-worker.mjs). */
+async function hitWorker(side: 'lru' | 'arm', ops: number) {
+  const worker = new Worker(new URL('./hit-worker.mjs', import.meta.url), {
+    workerData: { side, ops },
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  await next(); // ready
+  return {
+    run: async (name: string) => {
+      const answer = next();
+      worker.postMessage(name);
+      return Number(await answer);
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
 async function hitPath(): Promise<void> {
   const OPS = 1_000_000;
-  const lru = new LRUCache({ max: 10_000, ttl: 60_000 });
-  const cache = createCache({ memory: { max: 10_000 }, ttl: 60_000 });
-  for (const key of KEYS) {
-    lru.set(key, VALUE);
-    await cache.set(key, VALUE);
-  }
-  const loader = () => VALUE;
-  const r = await compare({
-    lruSync: () =>
-      measure(OPS, (n) => {
-        for (let i = 0; i < n; i += 1) lru.get(KEYS[i % 1_000] as string);
-      }),
-    lruAwaited: () =>
-      measure(OPS, async (n) => {
-        for (let i = 0; i < n; i += 1) await lru.get(KEYS[i % 1_000] as string);
-      }),
-    armGet: () =>
-      measure(OPS, async (n) => {
-        for (let i = 0; i < n; i += 1) await cache.get(KEYS[i % 1_000] as string);
-      }),
-    armGetOrSet: () =>
-      measure(OPS, async (n) => {
-        for (let i = 0; i < n; i += 1) await cache.getOrSet(KEYS[i % 1_000] as string, loader);
-      }),
-    // The synchronous in-process read, against the synchronous lru-cache get: same loop.
-    armGetLocal: () =>
-      measure(OPS, (n) => {
-        for (let i = 0; i < n; i += 1) cache.getLocal(KEYS[i % 1_000] as string);
-      }),
-    // getOrSet's synchronous hit idiom: a hit never reaches the await.
-    armLocalOrGetOrSet: () =>
-      measure(OPS, async (n) => {
-        for (let i = 0; i < n; i += 1) {
-          const key = KEYS[i % 1_000] as string;
-          const value = cache.getLocal(key) ?? (await cache.getOrSet(key, loader));
-          if (value !== VALUE) throw new Error('a hit was expected');
-        }
-      }),
-  });
+  const lru = await hitWorker('lru', OPS);
+  const arm = await hitWorker('arm', OPS);
+  const cases = [
+    ...['lruSync', 'lruAwaited'].map((name) => [name, () => lru.run(name)] as const),
+    ...['armGet', 'armGetOrSet', 'armGetLocal', 'armLocalOrGetOrSet'].map(
+      (name) => [name, () => arm.run(name)] as const,
+    ),
+  ];
+  const r = await compare(Object.fromEntries(cases));
+  await lru.stop();
+  await arm.stop();
   report('hit: get vs lru-cache get, both awaited', r.armGet ?? 0, r.lruAwaited ?? 0, 0.8);
   report(
     'hit: getOrSet vs lru-cache get, both awaited',

@@ -213,6 +213,34 @@ describe('synchronous decisions over a memory store', () => {
     expect(limiter.peekSync('k').remaining).toBe(1);
   });
 
+  it('falls back when the memory store fails, as the promise methods do', async () => {
+    let broken = true;
+    const events: string[] = [];
+    const store = createMemoryStore({
+      now: () => {
+        if (broken) throw new Error('clock');
+        return 1_000;
+      },
+    });
+    let time = 0;
+    const limiter = createRateLimiter({
+      policies: { limit: 5, windowMs: 60_000 },
+      store,
+      now: () => time,
+      hooks: {
+        storeError: () => events.push('storeError'),
+        fallbackStart: () => events.push('fallbackStart'),
+        fallbackEnd: () => events.push('fallbackEnd'),
+      },
+    });
+    expect(limiter.consumeSync('k')).toMatchObject({ source: 'fallback', remaining: 4 });
+    expect(await limiter.consume('k')).toMatchObject({ source: 'fallback', remaining: 3 });
+    broken = false;
+    time += 1_000;
+    expect(limiter.consumeSync('k')).toMatchObject({ source: 'store', remaining: 4 });
+    expect(events).toEqual(['storeError', 'fallbackStart', 'fallbackEnd']);
+  });
+
   it('is typed as local only over a memory store', () => {
     expectTypeOf(createRateLimiter({ tier: 'strict' })).toEqualTypeOf<LocalRateLimiter>();
     const memory = createRateLimiter({ tier: 'strict', store: createMemoryStore() });

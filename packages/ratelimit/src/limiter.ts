@@ -419,12 +419,21 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter | Lo
         `[@arm/ratelimit] ${kind}Sync needs a memory store (createMemoryStore); this limiter's store is "${store.name}": call ${kind} instead`,
       );
     }
-    if (kind === 'refund') {
+    // A refund, or a memory store that failed (a clock that throws) and is being replaced by
+    // the fallback, takes the general path.
+    if (kind === 'refund' || fallingBackSince !== undefined) {
       return decideOrPending(operationOf(kind, key, amount, undefined)) as RateLimitResult;
     }
     checkKey(key);
     checkCost(amount);
-    return reported(kind, key, amount, decideInStore(kind, name, key, policies, amount));
+    let result: RateLimitResult;
+    try {
+      result = decideInStore(kind, name, key, policies, amount);
+    } catch (error) {
+      const operation = operationOf(kind, key, amount, undefined);
+      return finish(kind, key, amount, ...afterStoreError(operation, error));
+    }
+    return reported(kind, key, amount, result);
   }
 
   return {

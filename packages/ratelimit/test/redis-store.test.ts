@@ -132,6 +132,28 @@ describe('Redis store', () => {
     }
   });
 
+  it('reads the replies of a client that answers numbers as strings', async () => {
+    const strings = new Redis(redis.url, { stringNumbers: true });
+    try {
+      const limiter = createRateLimiter({
+        name: 'string-numbers',
+        policies: [{ algorithm: 'gcra', limit: 3, windowMs: 60_000 }],
+        store: createRedisStore({ client: strings }),
+        failure: 'closed',
+      });
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await limiter.consume('k'));
+      expect(results.map((r) => [r.allowed, r.remaining, r.source])).toEqual([
+        [true, 2, 'store'],
+        [true, 1, 'store'],
+        [true, 0, 'store'],
+        [false, 0, 'store'],
+      ]);
+    } finally {
+      strings.disconnect();
+    }
+  });
+
   it('works with node-redis the same way', async () => {
     const nodeClient = createClient({ url: redis.url });
     await nodeClient.connect();

@@ -128,10 +128,13 @@ function parse(operation: StoreOperation, reply: unknown): StoreResult {
     const policy = policies[0] as CompiledPolicy;
     let remaining: number;
     let resetMs: number;
-    if (typeof reply === 'number') {
+    // A client set to answer numbers as strings (ioredis `stringNumbers`) sends the integer
+    // as digits.
+    const packed = typeof reply === 'string' && /^\d+$/.test(reply) ? Number(reply) : reply;
+    if (typeof packed === 'number') {
       const base = policy.burst + 1;
-      remaining = reply % base;
-      resetMs = (reply - remaining) / base;
+      remaining = packed % base;
+      resetMs = (packed - remaining) / base;
     } else if (Array.isArray(reply) && reply.length === 2) {
       remaining = Number(reply[0]);
       resetMs = Number(reply[1]);

@@ -420,7 +420,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     get: () => size,
     enumerable: true,
   }) as MemoryStore;
-  deciders.set(store, decide);
+  Object.defineProperty(store, LOCAL_DECIDE, { value: decide });
   return store;
 }
 
@@ -433,12 +433,17 @@ export type LocalDecide = (
   cost: number,
 ) => RateLimitResult;
 
-/** Memory stores, the ones a limiter may call synchronously, and their own decisions. */
-const deciders = new WeakMap<RateLimitStore, LocalDecide>();
+/**
+ * Where a memory store keeps its own decision: a registered symbol, so that a limiter from
+ * another copy of this package (its CommonJS build beside the ESM one, or a second install)
+ * still finds it.
+ */
+const LOCAL_DECIDE = Symbol.for('@arm/ratelimit/local-decide');
 
 /** A memory store's own decision, or `undefined` for any other store. */
 export function localDecide(store: RateLimitStore): LocalDecide | undefined {
-  return deciders.get(store);
+  const decide = (store as unknown as Record<symbol, unknown>)[LOCAL_DECIDE];
+  return typeof decide === 'function' ? (decide as LocalDecide) : undefined;
 }
 
 /** The results of a count, from the slab's outcomes. */

@@ -19,6 +19,7 @@
  * Every case runs several rounds, alternating which side goes first; figures are medians of
  * operations per second. Loopback only; the whole run takes well under three minutes.
  */
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createBatchLoader, createCache } from '@arm/cache';
@@ -67,11 +68,8 @@ async function hitWorker(side: 'lru' | 'arm', ops: number) {
   const worker = new Worker(new URL('./hit-worker.mjs', import.meta.url), {
     workerData: { side, ops },
   });
-  const next = () =>
-    new Promise<unknown>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
+  // Rejects if the worker fails; leaves no listener behind.
+  const next = async () => ((await once(worker, 'message')) as unknown[])[0];
   await next(); // ready
   return {
     run: async (name: string) => {

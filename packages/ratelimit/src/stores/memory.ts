@@ -389,6 +389,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     // Nothing consumed: a policy that would have allowed keeps its units.
     const refunded = counted ? 0 : cost;
     const { outcomes } = lastSlab;
+    // combineResults and countResults take the same one-policy case, but going through them
+    // costs this path a quarter more (callgrind, one key: 1 270 instructions a decision
+    // against 1 030).
     if (policies.length === 1 && blocked === 0) {
       const only = policyResult(policies[0] as CompiledPolicy, outcomes[0] as Outcome, refunded);
       return soleDecision(only, [only], 'store');
